@@ -1,0 +1,263 @@
+// Builds the A64 decoder from the declarative tables in src/core/decode/*.decode.
+//
+// Table syntax (one encoding per line, first match wins, files read in name order):
+//
+//   NAME   <bit groups and fields, MSB first, 32 bits in all>   [!unimpl]
+//
+//   0 1        fixed bits
+//   -          a bit the encoding ignores (matches 0 or 1)
+//   rd:5       an unsigned field named rd, 5 bits wide
+//   imm19:19s  a signed field (sign-extended to i64 by its accessor)
+//
+// A name starting with UNALLOC marks an unallocated hole (UNDEFINED); `!unimpl` marks an
+// encoding we deliberately do not implement yet (UNDEFINED plus a counted "unimplemented" event).
+// Every other NAME must be exported as `function NAME(i: u32): void` by src/core/exec/<file>.ts,
+// where <file> is the .decode file's name without its numeric prefix.
+//
+// Within one .decode file a field name means one bit position, so each name gets one accessor in
+// generated/fields_<group>.ts, which the group's handlers import.
+//
+// Outputs (never edit by hand; `npm run gen` rewrites them):
+//   src/core/generated/decoder.ts  AssemblyScript: decode(word) -> op, execute(op, word)
+//   src/core/generated/fields_<group>.ts  AssemblyScript: one @inline accessor per field name
+//   src/core/generated/table.ts    TypeScript: the same table as data, for tools and tests
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Field {
+  name: string;
+  lsb: number;
+  width: number;
+  signed: boolean;
+}
+interface Pattern {
+  name: string;
+  group: string;
+  mask: number;
+  value: number;
+  fields: Field[];
+  unimpl: boolean;
+  unalloc: boolean;
+  op: number;
+  where: string;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const decodeDir = join(root, 'src/core/decode');
+const outDir = join(root, 'src/core/generated');
+
+export function parseTables(dir: string): Pattern[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.decode'))
+    .sort();
+  const patterns: Pattern[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const group = file.replace(/\.decode$/, '').replace(/^\d+-/, '');
+    const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+    lines.forEach((raw, lineNo) => {
+      const line = raw.replace(/#.*/, '').trim();
+      if (!line) return;
+      const where = `${file}:${lineNo + 1}`;
+      const tokens = line.split(/\s+/);
+      const name = tokens.shift()!;
+      let unimpl = false;
+      let bit = 32;
+      let mask = 0;
+      let value = 0;
+      const fields: Field[] = [];
+      for (const tok of tokens) {
+        if (tok === '!unimpl') {
+          unimpl = true;
+          continue;
+        }
+        const fm = /^([a-zA-Z_][a-zA-Z0-9_]*):(\d+)(s?)$/.exec(tok);
+        if (fm) {
+          const width = Number(fm[2]);
+          bit -= width;
+          fields.push({ name: fm[1], lsb: bit, width, signed: fm[3] === 's' });
+          continue;
+        }
+        if (!/^[01-]+$/.test(tok)) throw new Error(`${where}: bad token '${tok}'`);
+        for (const c of tok) {
+          bit--;
+          if (c !== '-') {
+            mask |= 1 << bit;
+            if (c === '1') value |= 1 << bit;
+          }
+        }
+      }
+      if (bit !== 0) throw new Error(`${where}: ${name} has ${32 - bit} bits, not 32`);
+      const unalloc = name.startsWith('UNALLOC');
+      if (!unalloc && seen.has(name)) throw new Error(`${where}: duplicate name ${name}`);
+      seen.add(name);
+      patterns.push({ name, group, mask: mask >>> 0, value: value >>> 0, fields, unimpl, unalloc, op: 0, where });
+    });
+  }
+  return patterns;
+}
+
+type Node =
+  | { kind: 'leaf'; pat: Pattern | null }
+  | { kind: 'switch'; lo: number; width: number; cases: Node[] }
+  | { kind: 'bit'; bit: number; zero: Node; one: Node };
+
+// The longest run of adjacent set bits in m (at most 8 wide), highest run on ties.
+function longestRun(m: number): { lo: number; width: number } {
+  let best = { lo: 0, width: 0 };
+  for (let b = 31; b >= 0; b--) {
+    if (!((m >>> b) & 1)) continue;
+    let w = 0;
+    while (b - w >= 0 && (m >>> (b - w)) & 1 && w < 8) w++;
+    if (w > best.width) best = { lo: b - w + 1, width: w };
+  }
+  return best;
+}
+
+function build(pats: Pattern[], tested: number): Node {
+  if (pats.length === 0) return { kind: 'leaf', pat: null };
+  const rem0 = pats[0].mask & ~tested;
+  if (rem0 === 0) return { kind: 'leaf', pat: pats[0] };
+  let common = 0xffffffff;
+  for (const p of pats) common &= p.mask & ~tested;
+  if (common !== 0) {
+    const { lo, width } = longestRun(common >>> 0);
+    const m = (1 << width) - 1;
+    const bits = (m << lo) >>> 0;
+    const cases: Node[] = [];
+    for (let v = 0; v < 1 << width; v++) {
+      cases.push(build(pats.filter((p) => ((p.value >>> lo) & m) === v), (tested | bits) >>> 0));
+    }
+    return { kind: 'switch', lo, width, cases };
+  }
+  // No bit is fixed in every pattern: test the bit of the first pattern that most others fix too.
+  let bestBit = -1;
+  let bestCount = -1;
+  for (let b = 31; b >= 0; b--) {
+    if (!((rem0 >>> b) & 1)) continue;
+    const count = pats.filter((p) => ((p.mask & ~tested) >>> b) & 1).length;
+    if (count > bestCount) {
+      bestCount = count;
+      bestBit = b;
+    }
+  }
+  const b = bestBit;
+  const fixed = (p: Pattern): boolean => ((p.mask >>> b) & 1) === 1;
+  const zero = pats.filter((p) => !fixed(p) || ((p.value >>> b) & 1) === 0);
+  const one = pats.filter((p) => !fixed(p) || ((p.value >>> b) & 1) === 1);
+  const t = (tested | (1 << b)) >>> 0;
+  return { kind: 'bit', bit: b, zero: build(zero, t), one: build(one, t) };
+}
+
+function emit(node: Node, ind: string): string {
+  if (node.kind === 'leaf') return `${ind}return ${node.pat ? node.pat.op : 0}; // ${node.pat ? node.pat.name : 'unallocated'}\n`;
+  if (node.kind === 'bit') {
+    return (
+      `${ind}if ((i >>> ${node.bit}) & 1) {\n${emit(node.one, ind + '  ')}${ind}} else {\n` +
+      `${emit(node.zero, ind + '  ')}${ind}}\n`
+    );
+  }
+  // Cases with identical subtrees share one body.
+  const bodies = new Map<string, number[]>();
+  node.cases.forEach((c, v) => {
+    const body = emit(c, ind + '    ');
+    const list = bodies.get(body);
+    if (list) list.push(v);
+    else bodies.set(body, [v]);
+  });
+  let out = `${ind}switch ((i >>> ${node.lo}) & ${(1 << node.width) - 1}) {\n`;
+  const entries = [...bodies.entries()];
+  entries.forEach(([body, vals], k) => {
+    const labels = k === entries.length - 1 ? `${ind}  default:` : vals.map((v) => `${ind}  case ${v}:`).join('\n');
+    out += `${labels} {\n${body}${ind}  }\n`;
+  });
+  return out + `${ind}}\n`;
+}
+
+function main(): void {
+  const pats = parseTables(decodeDir);
+  // Op 0 is "unallocated"; every distinct implemented name gets the next number.
+  let next = 1;
+  const ops = new Map<string, number>();
+  for (const p of pats) {
+    if (p.unalloc) continue;
+    if (!ops.has(p.name)) ops.set(p.name, next++);
+    p.op = ops.get(p.name)!;
+  }
+  // Within a group (one .decode file), a field name means one bit position, so each name gets one
+  // accessor in that group's fields file.
+  const groupFields = new Map<string, Map<string, Field>>();
+  for (const p of pats) {
+    if (!groupFields.has(p.group)) groupFields.set(p.group, new Map());
+    const defs = groupFields.get(p.group)!;
+    for (const f of p.fields) {
+      const d = defs.get(f.name);
+      if (!d) defs.set(f.name, f);
+      else if (d.lsb !== f.lsb || d.width !== f.width || d.signed !== f.signed)
+        throw new Error(`${p.where}: field ${f.name} is bits ${f.lsb}+${f.width} here but ${d.lsb}+${d.width} elsewhere in ${p.group}`);
+    }
+  }
+  const tree = build(pats, 0);
+  mkdirSync(outDir, { recursive: true });
+  const header = '// GENERATED by scripts/gen-decoder.ts from src/core/decode/*.decode. Do not edit.\n';
+
+  // fields_<group>.ts
+  let fieldCount = 0;
+  for (const [group, defs] of groupFields) {
+    let fields = header;
+    for (const f of [...defs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      fieldCount++;
+      const m = `0x${(2 ** f.width - 1).toString(16)}`;
+      if (f.signed) {
+        fields += `/** bits ${f.lsb + f.width - 1}:${f.lsb}, sign-extended */\n@inline export function ${f.name}(i: u32): i64 { return <i64>(<i32>(i << ${32 - f.lsb - f.width}) >> ${32 - f.width}); }\n`;
+      } else {
+        fields += `/** bits ${f.lsb + f.width - 1}:${f.lsb} */\n@inline export function ${f.name}(i: u32): u32 { return (i >>> ${f.lsb}) & ${m}; }\n`;
+      }
+    }
+    writeFileSync(join(outDir, `fields_${group}.ts`), fields);
+  }
+
+  // decoder.ts
+  const byGroup = new Map<string, Set<string>>();
+  for (const p of pats) {
+    if (p.unalloc || p.unimpl) continue;
+    if (!byGroup.has(p.group)) byGroup.set(p.group, new Set());
+    byGroup.get(p.group)!.add(p.name);
+  }
+  let dec = header;
+  dec += `import { undefinedInstruction, unimplementedInstruction } from "../exceptions";\n`;
+  for (const [g, names] of byGroup) dec += `import { ${[...names].join(', ')} } from "../exec/${g}";\n`;
+  dec += `\nexport const OP_COUNT: u32 = ${next};\n\n`;
+  dec += `/** The op number of instruction word i (0 = unallocated). Pure: depends on i only. */\nexport function decode(i: u32): u32 {\n${emit(tree, '  ')}}\n\n`;
+  dec += `/** Runs the handler of op for instruction word i. */\nexport function execute(op: u32, i: u32): void {\n  switch (op) {\n`;
+  const done = new Set<number>();
+  for (const p of pats) {
+    if (p.unalloc || done.has(p.op)) continue;
+    done.add(p.op);
+    dec += p.unimpl ? `    case ${p.op}: unimplementedInstruction(i); return; // ${p.name}\n` : `    case ${p.op}: ${p.name}(i); return;\n`;
+  }
+  dec += `    default: undefinedInstruction(); return;\n  }\n}\n`;
+  writeFileSync(join(outDir, 'decoder.ts'), dec);
+
+  // table.ts (TypeScript side)
+  const rows = pats.map((p) => ({
+    name: p.name,
+    group: p.group,
+    op: p.op,
+    mask: p.mask,
+    value: p.value,
+    fields: p.fields,
+    unimpl: p.unimpl,
+    unalloc: p.unalloc,
+  }));
+  let tbl = header;
+  tbl += `export interface DecodeField { readonly name: string; readonly lsb: number; readonly width: number; readonly signed: boolean }\n`;
+  tbl += `export interface DecodeEntry { readonly name: string; readonly group: string; readonly op: number; readonly mask: number; readonly value: number; readonly fields: readonly DecodeField[]; readonly unimpl: boolean; readonly unalloc: boolean }\n`;
+  tbl += `export const OP_COUNT = ${next};\n`;
+  tbl += `export const A64_TABLE: readonly DecodeEntry[] = ${JSON.stringify(rows, null, 0).replace(/\},\{"name"/g, '},\n  {"name"')};\n`;
+  writeFileSync(join(outDir, 'table.ts'), tbl);
+  console.log(`gen-decoder: ${pats.length} encodings, ${next - 1} ops, ${fieldCount} fields`);
+}
+
+main();

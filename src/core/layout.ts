@@ -1,0 +1,152 @@
+// Layout of the wasm core's linear memory.
+//
+// This one file is imported by the AssemblyScript core AND by the TypeScript host, so the two
+// sides can never disagree about an offset. It must therefore contain only `export const NAME =
+// <integer literal>;` lines: AssemblyScript infers i32 for them, TypeScript infers number.
+//
+//   0x0000_0000  AssemblyScript static data and shadow stack (small; the core never allocates)
+//   0x0010_0000  CPU state block (STATE_*)          -- what a snapshot copies for the CPU
+//   0x0012_0000  decode cache (DCACHE_*)            -- derived data, never saved
+//   0x0100_0000  guest RAM (RAM_OFFSET), sized at machine creation
+//
+// Everything the CPU is (registers, PSTATE, system registers, the exclusive monitor, counters) lives
+// in the state block, so the UI can read it while the core runs and a snapshot is a byte copy.
+
+export const STATE_BASE = 0x100000;
+export const STATE_SIZE = 0x10000;
+
+// ---- General-purpose registers and PSTATE -------------------------------------------------
+// X0..X30 at STATE_BASE + 8*n. Slot 31 holds the *current* stack pointer: SP_EL0 when
+// PSTATE.SP == 0, otherwise SP_ELx of the current EL. The banked copies below are only up to date
+// after the core has flushed (every run() exit does).
+export const OFF_X = 0x000;
+export const OFF_PC = 0x100;
+export const OFF_NZCV = 0x108; // u32: N,Z,C,V in bits 31..28, as in the NZCV register
+export const OFF_EL = 0x10c; // u32: PSTATE.EL (0, 1 or 2; there is no EL3)
+export const OFF_SPSEL = 0x110; // u32: PSTATE.SP
+export const OFF_DAIF = 0x114; // u32: D,A,I,F in bits 9..6, as in the DAIF register
+export const OFF_SP_EL0 = 0x118;
+export const OFF_SP_EL1 = 0x120;
+export const OFF_SP_EL2 = 0x128;
+export const OFF_PSTATE_SS = 0x130; // u32: PSTATE.SS
+export const OFF_PSTATE_IL = 0x134; // u32: PSTATE.IL
+
+// ---- Run control and counters --------------------------------------------------------------
+export const OFF_INSN_COUNT = 0x140; // u64: instructions retired since reset
+export const OFF_EXIT_REASON = 0x148; // u32: why run() returned (EXIT_*)
+export const OFF_STOP_REQUEST = 0x14c; // u32: host sets non-zero (from an MMIO/PSCI callback) to end run()
+export const OFF_MMIO_HI = 0x150; // u32: high half of a 64-bit MMIO value crossing the boundary
+export const OFF_MMIO_STATUS = 0x154; // u32: host sets 1 when no device answered (external abort)
+export const OFF_UNIMPL_COUNT = 0x158; // u64: unimplemented encodings/registers hit so far
+export const OFF_EXC_COUNT = 0x160; // u64: exceptions taken
+export const OFF_BREAK_PC = 0x168; // u64: PC breakpoint (valid when OFF_BREAK_ENABLED != 0)
+export const OFF_BREAK_ENABLED = 0x170; // u32
+export const OFF_WFI = 0x174; // u32: set while the CPU waits in WFI
+
+// ---- Machine configuration (written by the host before reset) ------------------------------
+export const OFF_CFG_RAM_BASE = 0x180; // u64: guest-physical address of RAM
+export const OFF_CFG_RAM_SIZE = 0x188; // u64: bytes
+export const OFF_CFG_HAVE_EL2 = 0x190; // u32: 1 if EL2 is implemented
+export const OFF_CFG_PSCI = 0x194; // u32: PSCI conduit handled by the machine (PSCI_*)
+export const OFF_CFG_USER_MODE = 0x198; // u32: 1 = user-mode emulation (like qemu-aarch64)
+export const OFF_CFG_CNT_SHIFT = 0x19c; // u32: counter ticks = instructions >> shift (0 = 1:1)
+
+// ---- Exclusive monitor (the local monitor of LDXR/STXR) ------------------------------------
+export const OFF_EXCL_ADDR = 0x1a0; // u64: physical address marked exclusive
+export const OFF_EXCL_SIZE = 0x1a8; // u32: bytes covered
+export const OFF_EXCL_VALID = 0x1ac; // u32: 1 while the monitor is in the Exclusive Access state
+
+// ---- Event log: a ring the host drains after run() ----------------------------------------
+// Each entry is 16 bytes: u32 kind (EV_*), u32 data (instruction word, register key, ...), u64 pc.
+export const OFF_LOG_HEAD = 0x1c0; // u32: total entries ever written; entry i lives at i % LOG_CAP
+export const OFF_LOG = 0x200;
+export const LOG_CAP = 64;
+export const LOG_ENTRY = 16;
+
+// ---- System registers: one u64 slot each at OFF_SYSREGS + 8*SR_* ------------------------------
+export const OFF_SYSREGS = 0x800;
+export const SR_SCTLR_EL1 = 0;
+export const SR_VBAR_EL1 = 1;
+export const SR_ESR_EL1 = 2;
+export const SR_ELR_EL1 = 3;
+export const SR_SPSR_EL1 = 4;
+export const SR_FAR_EL1 = 5;
+export const SR_TPIDR_EL0 = 6;
+export const SR_TPIDRRO_EL0 = 7;
+export const SR_TPIDR_EL1 = 8;
+export const SR_CPACR_EL1 = 9;
+export const SR_TCR_EL1 = 10;
+export const SR_TTBR0_EL1 = 11;
+export const SR_TTBR1_EL1 = 12;
+export const SR_MAIR_EL1 = 13;
+export const SR_CONTEXTIDR_EL1 = 14;
+export const SR_CNTKCTL_EL1 = 15;
+export const SR_PAR_EL1 = 16;
+export const SR_AMAIR_EL1 = 17;
+export const SR_AFSR0_EL1 = 18;
+export const SR_AFSR1_EL1 = 19;
+export const SR_MDSCR_EL1 = 20;
+export const SR_SCTLR_EL2 = 32;
+export const SR_VBAR_EL2 = 33;
+export const SR_ESR_EL2 = 34;
+export const SR_ELR_EL2 = 35;
+export const SR_SPSR_EL2 = 36;
+export const SR_FAR_EL2 = 37;
+export const SR_HPFAR_EL2 = 38;
+export const SR_HCR_EL2 = 39;
+export const SR_TPIDR_EL2 = 40;
+export const SR_CPTR_EL2 = 41;
+export const SR_CNTHCTL_EL2 = 42;
+export const SR_CNTVOFF_EL2 = 43;
+export const SR_VPIDR_EL2 = 44;
+export const SR_VMPIDR_EL2 = 45;
+export const SR_TCR_EL2 = 46;
+export const SR_TTBR0_EL2 = 47;
+export const SR_MAIR_EL2 = 48;
+export const SR_VTCR_EL2 = 49;
+export const SR_VTTBR_EL2 = 50;
+export const SR_MDCR_EL2 = 51;
+export const SR_HSTR_EL2 = 52;
+export const SR_ACTLR_EL1 = 53;
+export const SR_ACTLR_EL2 = 54;
+export const SR_AMAIR_EL2 = 55;
+export const SR_AFSR0_EL2 = 56;
+export const SR_AFSR1_EL2 = 57;
+export const SR_CNTFRQ_EL0 = 64;
+export const SR_MIDR_EL1 = 65;
+export const SR_MPIDR_EL1 = 66;
+export const SR_SPSR_IRQ = 67;
+export const SR_SPSR_ABT = 68;
+export const SR_SPSR_UND = 69;
+export const SR_SPSR_FIQ = 70;
+export const SR_DBG_BASE = 80; // 16 slots: DBGBVR0..5, DBGBCR0..5, DBGWVR0..3 ... (storage only)
+export const SR_COUNT = 128;
+
+// ---- Decode cache ------------------------------------------------------------------------------
+// Direct-mapped, keyed by the instruction word itself: an entry is (u32 word, u32 op). Because
+// the key is the encoding, entries never go stale, whatever the guest writes to memory.
+export const DCACHE_BASE = 0x120000;
+export const DCACHE_ENTRIES = 65536;
+
+// ---- Guest RAM ---------------------------------------------------------------------------------
+export const RAM_OFFSET = 0x1000000;
+export const WASM_PAGE = 65536;
+
+// ---- Values ------------------------------------------------------------------------------------
+export const EXIT_BUDGET = 0; // the instruction budget is spent
+export const EXIT_SHUTDOWN = 1; // PSCI SYSTEM_OFF (or the host asked to stop after powering off)
+export const EXIT_RESET = 2; // PSCI SYSTEM_RESET
+export const EXIT_WFI = 3; // WFI with nothing to wake it: the host may fast-forward time
+export const EXIT_BREAKPOINT = 4; // PC reached OFF_BREAK_PC
+export const EXIT_USER_SVC = 5; // user mode: an SVC for the host to emulate
+export const EXIT_HOST_STOP = 6; // the host set OFF_STOP_REQUEST from a callback
+export const EXIT_USER_FAULT = 7; // user mode: an exception a Linux process would die of
+
+export const PSCI_NONE = 0;
+export const PSCI_SMC = 1;
+export const PSCI_HVC = 2;
+
+export const EV_UNIMPL_INSN = 1; // data = instruction word
+export const EV_UNIMPL_SYSREG = 2; // data = (read ? 1<<31 : 0) | op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2
+export const EV_EXCEPTION = 3; // data = target EL << 28 | ESR.EC << 16 | low ISS bits
+export const EV_ERET = 4; // data = target EL

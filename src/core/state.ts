@@ -1,0 +1,147 @@
+// The CPU's architectural state. Almost all of it lives in the state block (layout.ts); the few
+// values touched by every instruction are wasm globals, loaded by run() on entry and flushed back
+// by flush() before run() returns or the host is called.
+import {
+  STATE_BASE, OFF_X, OFF_PC, OFF_NZCV, OFF_EL, OFF_SPSEL, OFF_SP_EL0, OFF_SYSREGS, OFF_CFG_HAVE_EL2,
+  OFF_CFG_USER_MODE, OFF_CFG_RAM_BASE, OFF_CFG_RAM_SIZE, OFF_LOG_HEAD, OFF_LOG, LOG_CAP, LOG_ENTRY,
+  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2,
+} from "./layout";
+
+/** Address of the next instruction to fetch. Handlers of branches assign it. */
+export let pc: u64 = 0;
+/** Address of the instruction being executed (PC as the Arm ARM's pseudocode reads it). */
+export let insnPc: u64 = 0;
+/** PSTATE.{N,Z,C,V} in bits 31..28. */
+export let nzcv: u32 = 0;
+/** Set by a handler that needs run() to return after the current instruction. */
+export let stopRun: bool = false;
+/** True when instruction fetch must take the slow path (MMU on, PSTATE.IL set, ...). */
+export let slowFetch: bool = false;
+/**
+ * True when every data access must be aligned to its size. With stage 1 translation off, data
+ * accesses are to Device-nGnRnE memory, where unaligned accesses fault; SCTLR_ELx.A forces it too.
+ */
+export let alignStrict: bool = true;
+
+// Configuration, cached from the state block at reset.
+export let ramBase: u64 = 0;
+export let ramSize: u64 = 0;
+export let haveEl2: bool = true;
+export let userMode: bool = false;
+
+export function loadConfig(): void {
+  ramBase = load<u64>(STATE_BASE + OFF_CFG_RAM_BASE);
+  ramSize = load<u64>(STATE_BASE + OFF_CFG_RAM_SIZE);
+  haveEl2 = load<u32>(STATE_BASE + OFF_CFG_HAVE_EL2) != 0;
+  userMode = load<u32>(STATE_BASE + OFF_CFG_USER_MODE) != 0;
+}
+
+export function loadHot(): void {
+  pc = load<u64>(STATE_BASE + OFF_PC);
+  nzcv = load<u32>(STATE_BASE + OFF_NZCV);
+}
+
+export function flush(): void {
+  store<u64>(STATE_BASE + OFF_PC, pc);
+  store<u32>(STATE_BASE + OFF_NZCV, nzcv);
+}
+
+/** Recomputes what depends on the translation regime of the current EL (after EL or SCTLR changes). */
+export function updateRegime(): void {
+  const el = currentEl();
+  const sctlr = el == 2 ? sr(SR_SCTLR_EL2) : sr(SR_SCTLR_EL1);
+  const stage1On = (sctlr & 1) != 0 && !(el == 0 && haveEl2 && (sr(SR_HCR_EL2) & (1 << 27)) != 0);
+  alignStrict = !userMode && (!stage1On || (sctlr & 2) != 0);
+}
+
+export function setStopRun(v: bool): void { stopRun = v; }
+export function setSlowFetch(v: bool): void { slowFetch = v; }
+export function setPc(v: u64): void { pc = v; }
+export function setInsnPc(v: u64): void { insnPc = v; }
+export function setNzcv(v: u32): void { nzcv = v; }
+
+// ---- General-purpose registers ---------------------------------------------------------------
+// Register number 31 means XZR or SP depending on the encoding; the two accessor pairs say which.
+
+/** Xn, with n == 31 reading as XZR. */
+@inline export function X(n: u32): u64 {
+  return n == 31 ? 0 : load<u64>(STATE_BASE + OFF_X + (n << 3));
+}
+/** Xn <- v, with n == 31 discarding the write (XZR). */
+@inline export function setX(n: u32, v: u64): void {
+  if (n != 31) store<u64>(STATE_BASE + OFF_X + (n << 3), v);
+}
+/** Wn, zero-extended, n == 31 is WZR. */
+@inline export function W(n: u32): u32 {
+  return n == 31 ? 0 : load<u32>(STATE_BASE + OFF_X + (n << 3));
+}
+/** Wn <- v: writes of a W register zero the upper 32 bits. */
+@inline export function setW(n: u32, v: u32): void {
+  if (n != 31) store<u64>(STATE_BASE + OFF_X + (n << 3), <u64>v);
+}
+/** Xn with n == 31 reading the current stack pointer. */
+@inline export function XSP(n: u32): u64 {
+  return load<u64>(STATE_BASE + OFF_X + (n << 3));
+}
+/** Xn <- v with n == 31 writing the current stack pointer. */
+@inline export function setXSP(n: u32, v: u64): void {
+  store<u64>(STATE_BASE + OFF_X + (n << 3), v);
+}
+/** Either view selected by sf: a 64-bit value or a zero-extended 32-bit one. */
+@inline export function R(sf: u32, n: u32): u64 {
+  return sf ? X(n) : <u64>W(n);
+}
+/** Writes a result of width sf: 32-bit results are zero-extended. */
+@inline export function setR(sf: u32, n: u32, v: u64): void {
+  setX(n, sf ? v : (v & 0xffffffff));
+}
+
+// ---- PSTATE fields kept in the state block -------------------------------------------------------
+@inline export function currentEl(): u32 { return load<u32>(STATE_BASE + OFF_EL); }
+@inline export function spSel(): u32 { return load<u32>(STATE_BASE + OFF_SPSEL); }
+
+/** Offset of the banked stack pointer used at exception level el with PSTATE.SP == sel. */
+@inline function spBank(el: u32, sel: u32): u32 {
+  return STATE_BASE + OFF_SP_EL0 + (sel ? el << 3 : 0);
+}
+
+/** Changes PSTATE.EL and PSTATE.SP, moving the stack pointer in and out of its bank. */
+export function setElSp(el: u32, sel: u32): void {
+  store<u64>(spBank(currentEl(), spSel()), XSP(31));
+  store<u32>(STATE_BASE + OFF_EL, el);
+  store<u32>(STATE_BASE + OFF_SPSEL, sel);
+  setXSP(31, load<u64>(spBank(el, sel)));
+  updateRegime();
+}
+
+/** Copies the live SP into its bank so the host sees SP_EL0/1/2 current. */
+export function flushSp(): void {
+  store<u64>(spBank(currentEl(), spSel()), XSP(31));
+}
+
+/** Reads SP_ELn for n != current selection (MRS SP_EL0 etc.). */
+export function bankedSp(el: u32): u64 {
+  const cur = spBank(currentEl(), spSel());
+  const want = STATE_BASE + OFF_SP_EL0 + (el << 3);
+  return cur == want ? XSP(31) : load<u64>(want);
+}
+export function setBankedSp(el: u32, v: u64): void {
+  const cur = spBank(currentEl(), spSel());
+  const want = STATE_BASE + OFF_SP_EL0 + (el << 3);
+  if (cur == want) setXSP(31, v);
+  else store<u64>(want, v);
+}
+
+// ---- System register storage -----------------------------------------------------------------------
+@inline export function sr(idx: i32): u64 { return load<u64>(STATE_BASE + OFF_SYSREGS + (idx << 3)); }
+@inline export function setSr(idx: i32, v: u64): void { store<u64>(STATE_BASE + OFF_SYSREGS + (idx << 3), v); }
+
+// ---- Event log -----------------------------------------------------------------------------------------
+export function logEvent(kind: u32, data: u32, atPc: u64): void {
+  const head = load<u32>(STATE_BASE + OFF_LOG_HEAD);
+  const e = STATE_BASE + OFF_LOG + (head % LOG_CAP) * LOG_ENTRY;
+  store<u32>(e, kind);
+  store<u32>(e + 4, data);
+  store<u64>(e + 8, atPc);
+  store<u32>(STATE_BASE + OFF_LOG_HEAD, head + 1);
+}
