@@ -1,11 +1,11 @@
 // The interpreter loop: fetch, decode (through the decode cache), execute.
 import {
-  STATE_BASE, OFF_INSN_COUNT, OFF_EXIT_REASON, OFF_STOP_REQUEST, OFF_PSTATE_IL, OFF_BREAK_PC,
+  STATE_BASE, OFF_EXIT_REASON, OFF_STOP_REQUEST, OFF_PSTATE_IL, OFF_BREAK_PC,
   OFF_BREAK_ENABLED, DCACHE_BASE, DCACHE_ENTRIES, RAM_OFFSET, EXIT_BUDGET, EXIT_BREAKPOINT,
 } from "./layout";
 import {
-  pc, ramBase, ramSize, stopRun, slowFetch, loadConfig, loadHot, flush, flushSp, updateRegime,
-  setPc, setStopRun, setSlowFetch, setInsnPc,
+  pc, icount, ramBase, ramSize, stopRun, slowFetch, loadConfig, loadHot, flush, flushSp, updateRegime,
+  setPc, setIcount, setStopRun, setSlowFetch, setInsnPc,
 } from "./state";
 import { fetchSlow, memFault } from "./mem";
 import { decode, execute } from "./generated/decoder";
@@ -50,16 +50,17 @@ export function run(budget: i32): i32 {
   const breakPc = load<u64>(STATE_BASE + OFF_BREAK_PC);
   const rb = ramBase;
   const rs = ramSize - 4;
-  let n: i32 = 0;
-  while (n < budget) {
+  const start = icount;
+  const end = start + <u64>budget;
+  while (icount < end) {
     const ipc = pc;
-    if (breakOn && ipc == breakPc && n != 0) {
+    if (breakOn && ipc == breakPc && icount != start) {
       store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_BREAKPOINT);
       break;
     }
     setInsnPc(ipc);
     setPc(ipc + 4);
-    n++;
+    setIcount(icount + 1);
     let word: u32;
     const off = ipc - rb;
     if (!slowFetch && off <= rs && (ipc & 3) == 0) {
@@ -74,7 +75,6 @@ export function run(budget: i32): i32 {
     execute(decodeCached(word), word);
     if (stopRun) break;
   }
-  store<u64>(STATE_BASE + OFF_INSN_COUNT, load<u64>(STATE_BASE + OFF_INSN_COUNT) + <u64>n);
   flush();
   flushSp();
   return load<i32>(STATE_BASE + OFF_EXIT_REASON);

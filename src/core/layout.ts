@@ -86,6 +86,7 @@ export const SR_AMAIR_EL1 = 17;
 export const SR_AFSR0_EL1 = 18;
 export const SR_AFSR1_EL1 = 19;
 export const SR_MDSCR_EL1 = 20;
+export const SR_CSSELR_EL1 = 21;
 export const SR_SCTLR_EL2 = 32;
 export const SR_VBAR_EL2 = 33;
 export const SR_ESR_EL2 = 34;
@@ -150,3 +151,5 @@ export const EV_UNIMPL_INSN = 1; // data = instruction word
 export const EV_UNIMPL_SYSREG = 2; // data = (read ? 1<<31 : 0) | op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2
 export const EV_EXCEPTION = 3; // data = target EL << 28 | ESR.EC << 16 | low ISS bits
 export const EV_ERET = 4; // data = target EL
+export const EV_UNIMPL_FEATURE = 5; // data = FEATURE_*: a guest turned on something not modelled yet
+export const FEATURE_STAGE1_MMU = 1;

@@ -8,6 +8,9 @@ import {
 import { ramBase, ramSize, alignStrict, setStopRun, flush } from "./state";
 import { dataAbort, instructionAbort, pcAlignmentFault, illegalStateException } from "./exceptions";
 import { mmioRead, mmioWrite } from "./host";
+import { OFF_EXCL_ADDR, OFF_EXCL_SIZE, OFF_EXCL_VALID, SR_SCTLR_EL1, SR_SCTLR_EL2 } from "./layout";
+import { XSP, currentEl, sr, insnPc } from "./state";
+import { takeException, syncTargetEl, EC_SP_ALIGN, VEC_SYNC } from "./exceptions";
 
 /** Set when the last access raised an exception; the handler must then return without writeback. */
 export let memFault: bool = false;
@@ -42,7 +45,8 @@ const PA_LIMIT: u64 = 1 << 48;
   return va;
 }
 
-function hostStopCheck(): void {
+/** After a host callback: if the host asked run() to stop, end it after this instruction. */
+export function hostStopCheck(): void {
   if (load<u32>(STATE_BASE + OFF_STOP_REQUEST) != 0) {
     store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_HOST_STOP);
     setStopRun(true);
@@ -144,4 +148,54 @@ export function fetchSlow(va: u64, illegal: bool): u32 {
   }
   instructionAbort(va, FSC_EXTERNAL);
   return 0;
+}
+
+// ---- Stack pointer alignment (CheckSPAlignment) --------------------------------------------------
+
+/** SP alignment fault (ESR_ELx.EC 0x26, ISS 0); FAR_ELx is UNKNOWN, so it is left alone. */
+export function spAlignmentFault(): void {
+  takeException(syncTargetEl(), VEC_SYNC, EC_SP_ALIGN, 0, insnPc, false, 0);
+}
+
+/**
+ * CheckSPAlignment for a load or store whose base register is SP: when SP is not 16-byte aligned and
+ * SCTLR_ELx.SA (SCTLR_EL1.SA0 at EL0) is set, takes an SP alignment fault and returns true. Callers
+ * test SP's low bits first, so the aligned case costs one compare.
+ */
+export function checkSpAlignment(): bool {
+  if ((XSP(31) & 15) == 0) return false;
+  const el = currentEl();
+  // No VHE here: EL0 is always in the EL1&0 regime, so its control is SCTLR_EL1.SA0 (bit 4).
+  const check = el == 0 ? (sr(SR_SCTLR_EL1) & (1 << 4)) != 0 : (sr(el == 2 ? SR_SCTLR_EL2 : SR_SCTLR_EL1) & (1 << 3)) != 0;
+  if (!check) return false;
+  spAlignmentFault();
+  return true;
+}
+
+// ---- The local exclusive monitor (LDXR/STXR, CLREX) ----------------------------------------------
+// One PE, so only the local monitor: it tags the physical address and size of the last Load-Exclusive.
+// A Store-Exclusive passes only for exactly that address and size (other addresses and sizes are
+// CONSTRAINED UNPREDICTABLE; failing is always allowed), and clears the monitor either way. Exception
+// entry and return clear it too (exceptions.ts). Ordinary stores do not clear it (IMPLEMENTATION
+// DEFINED for stores by the same PE).
+
+/** AArch64.SetExclusiveMonitors for the physical address pa and size bytes. */
+export function setExclusiveMonitors(pa: u64, size: u32): void {
+  store<u64>(STATE_BASE + OFF_EXCL_ADDR, pa);
+  store<u32>(STATE_BASE + OFF_EXCL_SIZE, size);
+  store<u32>(STATE_BASE + OFF_EXCL_VALID, 1);
+}
+
+/** The local-monitor part of AArch64.ExclusiveMonitorsPass: true if pa/size is marked; clears the monitor. */
+export function exclusiveMonitorsPass(pa: u64, size: u32): bool {
+  const pass = load<u32>(STATE_BASE + OFF_EXCL_VALID) != 0
+    && load<u64>(STATE_BASE + OFF_EXCL_ADDR) == pa
+    && load<u32>(STATE_BASE + OFF_EXCL_SIZE) == size;
+  clearExclusiveLocal();
+  return pass;
+}
+
+/** ClearExclusiveLocal (CLREX, exception entry and return). */
+export function clearExclusiveLocal(): void {
+  store<u32>(STATE_BASE + OFF_EXCL_VALID, 0);
 }

@@ -4,7 +4,7 @@
 import {
   STATE_BASE, OFF_X, OFF_PC, OFF_NZCV, OFF_EL, OFF_SPSEL, OFF_SP_EL0, OFF_SYSREGS, OFF_CFG_HAVE_EL2,
   OFF_CFG_USER_MODE, OFF_CFG_RAM_BASE, OFF_CFG_RAM_SIZE, OFF_LOG_HEAD, OFF_LOG, LOG_CAP, LOG_ENTRY,
-  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2,
+  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, OFF_INSN_COUNT,
 } from "./layout";
 
 /** Address of the next instruction to fetch. Handlers of branches assign it. */
@@ -13,6 +13,8 @@ export let pc: u64 = 0;
 export let insnPc: u64 = 0;
 /** PSTATE.{N,Z,C,V} in bits 31..28. */
 export let nzcv: u32 = 0;
+/** Instructions retired since reset, including the one executing: the machine's clock. */
+export let icount: u64 = 0;
 /** Set by a handler that needs run() to return after the current instruction. */
 export let stopRun: bool = false;
 /** True when instruction fetch must take the slow path (MMU on, PSTATE.IL set, ...). */
@@ -22,6 +24,8 @@ export let slowFetch: bool = false;
  * accesses are to Device-nGnRnE memory, where unaligned accesses fault; SCTLR_ELx.A forces it too.
  */
 export let alignStrict: bool = true;
+/** True when stage 1 translation is enabled for the current regime (not modelled yet: see mem.ts). */
+export let stage1On: bool = false;
 
 // Configuration, cached from the state block at reset.
 export let ramBase: u64 = 0;
@@ -37,11 +41,13 @@ export function loadConfig(): void {
 }
 
 export function loadHot(): void {
+  icount = load<u64>(STATE_BASE + OFF_INSN_COUNT);
   pc = load<u64>(STATE_BASE + OFF_PC);
   nzcv = load<u32>(STATE_BASE + OFF_NZCV);
 }
 
 export function flush(): void {
+  store<u64>(STATE_BASE + OFF_INSN_COUNT, icount);
   store<u64>(STATE_BASE + OFF_PC, pc);
   store<u32>(STATE_BASE + OFF_NZCV, nzcv);
 }
@@ -50,13 +56,14 @@ export function flush(): void {
 export function updateRegime(): void {
   const el = currentEl();
   const sctlr = el == 2 ? sr(SR_SCTLR_EL2) : sr(SR_SCTLR_EL1);
-  const stage1On = (sctlr & 1) != 0 && !(el == 0 && haveEl2 && (sr(SR_HCR_EL2) & (1 << 27)) != 0);
+  stage1On = (sctlr & 1) != 0 && !(el == 0 && haveEl2 && (sr(SR_HCR_EL2) & (1 << 27)) != 0);
   alignStrict = !userMode && (!stage1On || (sctlr & 2) != 0);
 }
 
 export function setStopRun(v: bool): void { stopRun = v; }
 export function setSlowFetch(v: bool): void { slowFetch = v; }
 export function setPc(v: u64): void { pc = v; }
+export function setIcount(v: u64): void { icount = v; }
 export function setInsnPc(v: u64): void { insnPc = v; }
 export function setNzcv(v: u32): void { nzcv = v; }
 
