@@ -1,0 +1,61 @@
+// The machine worker: one Machine per worker, driven by MachineSession, exposed to the page
+// through comlink (see protocol.ts for the API). Running the emulator here keeps the page
+// responsive however long a slice takes.
+import * as Comlink from 'comlink';
+import wasmUrl from '../../build/core.wasm?url';
+import { MachineSession } from './session';
+import type { BootSpec, MachineWorkerApi, Update, UpdateListener } from './protocol';
+
+async function loadCore(): Promise<WebAssembly.Module> {
+  const res = await fetch(wasmUrl);
+  if (!res.ok) throw new Error(`could not load the CPU core (${wasmUrl}): HTTP ${res.status}`);
+  // compileStreaming needs the server to say application/wasm; if it does not, compile from bytes.
+  const fallback = res.clone();
+  try {
+    return await WebAssembly.compileStreaming(res);
+  } catch {
+    return WebAssembly.compile(await fallback.arrayBuffer());
+  }
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+// A message posted to a MessageChannel port runs as a macrotask right after the messages already
+// queued (unlike setTimeout(0), which browsers clamp to 4 ms once nested), so the run loop yields
+// to comlink's messages at almost no cost.
+const channel = new MessageChannel();
+const yieldQueue: (() => void)[] = [];
+channel.port1.onmessage = (): void => {
+  const fn = yieldQueue.shift();
+  if (fn) fn();
+};
+function yieldThen(fn: () => void): void {
+  yieldQueue.push(fn);
+  channel.port2.postMessage(null);
+}
+
+const session = new MachineSession({ loadCore, fetchBytes, yieldThen, now: () => performance.now() });
+
+const api: MachineWorkerApi = {
+  async connect(baseUrl: string, listener: UpdateListener): Promise<void> {
+    // Transfer the UART bytes rather than copying them; the session never reuses an update.
+    session.connect(baseUrl, (u: Update) => listener(Comlink.transfer(u, [u.uart.buffer])));
+  },
+  boot: (spec: BootSpec) => session.boot(spec),
+  async pause(): Promise<void> {
+    session.pause();
+  },
+  async resume(): Promise<void> {
+    session.resume();
+  },
+  reset: () => session.reset(),
+  async sendInput(bytes: Uint8Array): Promise<void> {
+    session.sendInput(bytes);
+  },
+};
+
+Comlink.expose(api);
