@@ -79,34 +79,65 @@ function mmioStore(va: u64, pa: u64, size: u32, v: u64): void {
   hostStopCheck();
 }
 
-/** Reads size (1, 2, 4 or 8) bytes at va, zero-extended. Check memFault afterwards. */
-export function readMem(va: u64, size: u32, flags: u32): u64 {
+@inline function ramLoad(off: u64, size: u32): u64 {
+  const p = <usize>(RAM_OFFSET + off);
+  if (size == 8) return load<u64>(p);
+  if (size == 4) return <u64>load<u32>(p);
+  if (size == 2) return <u64>load<u16>(p);
+  return <u64>load<u8>(p);
+}
+
+@inline function ramStore(off: u64, size: u32, v: u64): void {
+  const p = <usize>(RAM_OFFSET + off);
+  if (size == 8) store<u64>(p, v);
+  else if (size == 4) store<u32>(p, <u32>v);
+  else if (size == 2) store<u16>(p, <u16>v);
+  else store<u8>(p, <u8>v);
+}
+
+/**
+ * Reads size (1, 2, 4 or 8) bytes at va, zero-extended. Check memFault afterwards.
+ * Inlined into every load handler: an aligned access that lands in RAM is a range check and one wasm
+ * load; everything else (unaligned, MMIO, faults) goes through readMemSlow.
+ */
+@inline export function readMem(va: u64, size: u32, flags: u32): u64 {
+  const off = va - ramBase;
+  if ((va & <u64>(size - 1)) == 0 && off <= ramSize - size) {
+    memFault = false;
+    return ramLoad(off, size);
+  }
+  return readMemSlow(va, size, flags);
+}
+
+function readMemSlow(va: u64, size: u32, flags: u32): u64 {
   memFault = false;
   const pa = translate(va, size, flags, false);
   if (memFault) return 0;
   const off = pa - ramBase;
   if (off <= ramSize - size) {
-    const p = <usize>(RAM_OFFSET + off);
-    if (size == 8) return load<u64>(p);
-    if (size == 4) return <u64>load<u32>(p);
-    if (size == 2) return <u64>load<u16>(p);
-    return <u64>load<u8>(p);
+    return ramLoad(off, size);
   }
   return mmioLoad(va, pa, size);
 }
 
-/** Writes the low size bytes of v at va. Check memFault afterwards. */
-export function writeMem(va: u64, size: u32, v: u64, flags: u32): void {
+/** Writes the low size bytes of v at va. Check memFault afterwards. Inlined like readMem. */
+@inline export function writeMem(va: u64, size: u32, v: u64, flags: u32): void {
+  const off = va - ramBase;
+  if ((va & <u64>(size - 1)) == 0 && off <= ramSize - size) {
+    memFault = false;
+    ramStore(off, size, v);
+    return;
+  }
+  writeMemSlow(va, size, v, flags);
+}
+
+function writeMemSlow(va: u64, size: u32, v: u64, flags: u32): void {
   memFault = false;
   const pa = translate(va, size, flags, true);
   if (memFault) return;
   const off = pa - ramBase;
   if (off <= ramSize - size) {
-    const p = <usize>(RAM_OFFSET + off);
-    if (size == 8) store<u64>(p, v);
-    else if (size == 4) store<u32>(p, <u32>v);
-    else if (size == 2) store<u16>(p, <u16>v);
-    else store<u8>(p, <u8>v);
+    ramStore(off, size, v);
     return;
   }
   mmioStore(va, pa, size, v);
