@@ -3,7 +3,7 @@
 import { imm16, op1, op2, crm, crn, rt, sreg } from "../generated/fields_system";
 import { readSysreg, writeSysreg } from "../generated/sysregs";
 import {
-  STATE_BASE, OFF_DAIF, OFF_EXCL_VALID, OFF_EXIT_REASON, OFF_UNIMPL_COUNT, EXIT_WFI, PSCI_SMC, PSCI_HVC,
+  STATE_BASE, OFF_DAIF, OFF_EXIT_REASON, OFF_UNIMPL_COUNT, EXIT_WFI, PSCI_SMC, PSCI_HVC,
   EV_UNIMPL_SYSREG, SR_HCR_EL2, SR_SCTLR_EL1, SR_PAR_EL1,
 } from "../layout";
 import {
@@ -14,7 +14,7 @@ import {
   VEC_SYNC, EC_SVC64, EC_HVC64, EC_SMC64, EC_WFX, EC_SYSREG, HCR_TSC, HCR_HCD,
 } from "../exceptions";
 import { beginAccess, sysFault, psciConduit } from "../sysreg";
-import { translateData, memFault, writeMem, hostStopCheck, FSC_ALIGNMENT } from "../mem";
+import { translateData, memFault, writeMem, hostStopCheck, clearExclusiveLocal, FSC_ALIGNMENT } from "../mem";
 import { dataAbort } from "../exceptions";
 import { psciCall } from "../host";
 
@@ -160,7 +160,7 @@ export function HINT(i: u32): void {
 // The emulator runs one PE in program order and memory is coherent, so barriers need no action.
 
 export function CLREX(i: u32): void {
-  store<u32>(STATE_BASE + OFF_EXCL_VALID, 0);
+  clearExclusiveLocal();
 }
 export function DSB(i: u32): void {}
 export function DMB(i: u32): void {}
