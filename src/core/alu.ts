@@ -1,5 +1,5 @@
 // Shared pseudocode functions of the Arm ARM used by several instruction groups.
-import { nzcv } from "./state";
+import { nzcv, setNzcv } from "./state";
 
 /** ConditionHolds(cond) on the current PSTATE.NZCV. */
 export function conditionHolds(cond: u32): bool {
@@ -56,4 +56,54 @@ export function addWithCarry32(x: u32, y: u32, carry: u32): u64 {
   const n = sf ? <u32>(r >>> 63) : <u32>(r >>> 31) & 1;
   const z: u32 = (sf ? r : r & 0xffffffff) == 0 ? 1 : 0;
   return (n << 31) | (z << 30);
+}
+
+/**
+ * ADD/SUB with flags, the common tail of ADDS, SUBS, CMP, CMN and CCMP/CCMN: AddWithCarry(x, y, 0)
+ * or AddWithCarry(x, NOT(y), 1) at width sf, writing PSTATE.NZCV. Returns the (zero-extended) sum.
+ */
+@inline export function addSubFlags(sf: u32, x: u64, y: u64, sub: u32): u64 {
+  const r = sf ? addWithCarry64(x, sub ? ~y : y, sub) : addWithCarry32(<u32>x, sub ? ~<u32>y : <u32>y, sub);
+  setNzcv(awcFlags);
+  return r;
+}
+
+/**
+ * ShiftReg(reg, shift_type, amount, N) on a value already read: type 0 LSL, 1 LSR, 2 ASR, 3 ROR,
+ * amount < datasize. For sf = 0 only the low 32 bits take part and the result is zero-extended.
+ */
+@inline export function shiftReg(sf: u32, v: u64, type: u32, amount: u32): u64 {
+  if (sf) {
+    switch (type) {
+      case 0: return v << amount;
+      case 1: return v >>> amount;
+      case 2: return <u64>(<i64>v >> amount);
+      default: return rotr<u64>(v, <u64>amount);
+    }
+  }
+  const w = <u32>v;
+  switch (type) {
+    case 0: return <u64>(w << amount);
+    case 1: return <u64>(w >>> amount);
+    case 2: return <u64><u32>(<i32>w >> amount);
+    default: return <u64>rotr<u32>(w, amount);
+  }
+}
+
+/**
+ * ExtendReg(reg, extend_type, shift, 64) on a value already read: option 0..3 UXTB/UXTH/UXTW/UXTX,
+ * 4..7 SXTB/SXTH/SXTW/SXTX, then LSL shift. Narrower datasizes just truncate the result.
+ */
+@inline export function extendReg(v: u64, option: u32, shift: u32): u64 {
+  let e: u64;
+  switch (option) {
+    case 0: e = v & 0xff; break;
+    case 1: e = v & 0xffff; break;
+    case 2: e = v & 0xffffffff; break;
+    case 4: e = <u64><i64><i8>v; break;
+    case 5: e = <u64><i64><i16>v; break;
+    case 6: e = <u64><i64><i32>v; break;
+    default: e = v; // UXTX, SXTX
+  }
+  return e << shift;
 }
