@@ -1,12 +1,8 @@
 // Shared pseudocode functions of the Arm ARM used by several instruction groups.
 import { nzcv, setNzcv } from "./state";
 
-/** ConditionHolds(cond) on the current PSTATE.NZCV. */
-export function conditionHolds(cond: u32): bool {
-  const n = (nzcv >>> 31) & 1;
-  const z = (nzcv >>> 30) & 1;
-  const c = (nzcv >>> 29) & 1;
-  const v = (nzcv >>> 28) & 1;
+/** ConditionHolds(cond) for flags n, z, c, v: the Arm ARM's definition, used to fill conditionTable. */
+function conditionHoldsFor(cond: u32, n: u32, z: u32, c: u32, v: u32): bool {
   let result: bool;
   switch (cond >> 1) {
     case 0: result = z == 1; break; // EQ / NE
@@ -21,6 +17,25 @@ export function conditionHolds(cond: u32): bool {
   // The odd conditions negate, except 0b1111 (NV) which is "always" too.
   if ((cond & 1) != 0 && cond != 15) result = !result;
   return result;
+}
+
+// For each condition, a 16-bit mask with bit NZCV set when the condition holds for those flags, so
+// that B.cond, CSEL and CCMP evaluate a condition with one load and a shift.
+const conditionTable = memory.data(32);
+
+export function initConditionTable(): void {
+  for (let cond: u32 = 0; cond < 16; cond++) {
+    let mask: u32 = 0;
+    for (let f: u32 = 0; f < 16; f++) {
+      if (conditionHoldsFor(cond, (f >> 3) & 1, (f >> 2) & 1, (f >> 1) & 1, f & 1)) mask |= 1 << f;
+    }
+    store<u16>(conditionTable + (cond << 1), <u16>mask);
+  }
+}
+
+/** ConditionHolds(cond) on the current PSTATE.NZCV. */
+@inline export function conditionHolds(cond: u32): bool {
+  return ((<u32>load<u16>(conditionTable + (cond << 1)) >> (nzcv >>> 28)) & 1) != 0;
 }
 
 /** NZCV of the last addWithCarry, in bits 31..28. */
