@@ -95,6 +95,13 @@ export class Core {
     this.exp.init();
   }
 
+  /** Back to power-on: RAM zeroed, the state block re-initialised from the configuration. */
+  reset(): void {
+    this.ram.fill(0);
+    this.logTail = 0;
+    this.configure();
+  }
+
   /** Runs up to budget instructions; returns the EXIT_* reason. */
   run(budget: number): number {
     return this.exp.run(budget);

@@ -1,0 +1,161 @@
+// Command-line parsing for `armlab`. Kept apart from the run loop so it can be tested directly.
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface RunCommand {
+  command: 'run';
+  kernel: string;
+  initrd?: string;
+  dtb?: string;
+  append?: string;
+  memMiB: number;
+  el: 1 | 2;
+  /** 0 = no limit. */
+  maxInsns: number;
+  expect?: string;
+  traceExceptions: boolean;
+}
+
+export type Command = RunCommand | { command: 'help' } | { command: 'version' };
+
+/** Exit codes, documented in the help text. */
+export const EXIT = {
+  ok: 0,
+  fault: 1,
+  usage: 2,
+  limit: 3,
+  reset: 4,
+  interrupted: 130,
+} as const;
+
+export const HELP = `Usage: armlab run --kernel FILE [options]
+
+Runs an AArch64 guest on ArmLab's "virt" board (QEMU's memory map: RAM at 0x4000_0000, PL011 UART
+at 0x0900_0000, PSCI firmware) with the guest's UART on this terminal.
+
+Options:
+  --kernel FILE       the program to run (required). Recognised by content:
+                        ELF64 AArch64 executable  segments at their physical addresses, entry e_entry
+                        arm64 Linux Image         at 0x4020_0000 + text_offset (Image.gz too)
+                        anything else             raw binary, loaded and entered at 0x4008_0000
+                      gzip-compressed files are decompressed first.
+  --initrd FILE       initial ramdisk, at RAM + min(RAM/2, 128 MiB) (above the kernel if it reaches
+                      further); a gzip initrd is decompressed before the guest sees it
+  --dtb FILE          flattened device tree (.dtb) passed to the guest in X0; it goes 2 MiB-aligned
+                      after the initrd (at the start of RAM for an ELF kernel that leaves room)
+  --append STR        kernel command line (not passed on yet: it travels in the device tree,
+                      which ArmLab does not generate yet; put bootargs in your --dtb)
+  --mem N             RAM size in MiB (default 128; "512M" and "1G" also work)
+  --el 1|2            boot exception level (default 2). With 2 the CPU has EL2 and PSCI is reached
+                      with SMC; with 1 the CPU has no EL2 and PSCI is reached with HVC
+  --max-insns N       stop with an error after N instructions (default: no limit; 10M, 2G work)
+  --expect TEXT       exit 0 as soon as TEXT appears in the guest's output; exit 1 if the guest
+                      powers off first
+  --trace-exceptions  log every exception and exception return to stderr
+  -h, --help          this text
+  --version           the version
+
+The guest boots like a Linux boot loader leaves it: MMU off, DAIF masked, EL2 (or EL1) on SP_ELx,
+X0 = the DTB address (0 without --dtb), X1..X3 = 0, CNTFRQ_EL0 = 62.5 MHz.
+
+Terminal: the guest's UART output streams to stdout; stdin feeds the UART. On a terminal, input is
+raw (Ctrl-C goes to the guest) and escapes start with Ctrl-A, as in QEMU:
+  Ctrl-A x   quit          Ctrl-A Ctrl-A   send Ctrl-A to the guest          Ctrl-A h   help
+
+Machine events (unimplemented instructions and system registers, PSCI calls) go to stderr, each
+line starting with "armlab:"; the last line is the statistics:
+  armlab: <N> instructions, <s> s, <M> M instr/s[, <U> unimplemented]
+
+Exit status:
+  0    the guest powered off (PSCI SYSTEM_OFF), or the --expect text appeared
+  1    emulator fault, --expect text not seen, or other error
+  2    usage error or bad image (unreadable, malformed, or does not fit in RAM)
+  3    the --max-insns limit was reached
+  4    the guest asked for a reset (PSCI SYSTEM_RESET)
+  130  interrupted (SIGINT/SIGTERM)
+`;
+
+/** Parses a count with an optional decimal suffix: 1500, 1_000_000, 10k, 25M, 2G. */
+export function parseCount(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(text.replace(/_/g, ''));
+  if (!m) throw new UsageError(`${what} must be a number (like 1000000, 10M or 2G), not "${text}"`);
+  const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const n = Math.round(Number(m[1]) * scale);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${what} is too large: ${text}`);
+  return n;
+}
+
+/** Parses a RAM size in MiB: 256, 256M, 1G. */
+export function parseMem(text: string): number {
+  const m = /^(\d+)([mMgG]?)$/.exec(text);
+  if (!m) throw new UsageError(`--mem takes a size in MiB (like 256, 512M or 1G), not "${text}"`);
+  const mib = Number(m[1]) * (m[2].toLowerCase() === 'g' ? 1024 : 1);
+  if (mib < 1 || mib > 4080) throw new UsageError(`--mem must be between 1 MiB and 4080 MiB, not ${mib} MiB`);
+  return mib;
+}
+
+const VALUE_OPTIONS = new Set(['--kernel', '--initrd', '--dtb', '--append', '--mem', '--el', '--max-insns', '--expect']);
+const FLAG_OPTIONS = new Set(['--trace-exceptions']);
+
+/** Parses argv (without the node and script names). */
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.length === 0) return { command: 'help' };
+  if (argv.includes('-h') || argv.includes('--help') || argv[0] === 'help') return { command: 'help' };
+  if (argv[0] === '--version' || argv[0] === 'version') return { command: 'version' };
+  const [sub, ...rest] = argv;
+  if (sub !== 'run') throw new UsageError(`unknown command "${sub}" (try: armlab run --kernel FILE, or armlab --help)`);
+
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (FLAG_OPTIONS.has(name)) {
+      if (name !== arg) throw new UsageError(`${name} takes no value`);
+      flags.add(name);
+      continue;
+    }
+    if (!VALUE_OPTIONS.has(name)) {
+      throw new UsageError(arg.startsWith('-') ? `unknown option ${name} (see armlab --help)` : `unexpected argument "${arg}" (see armlab --help)`);
+    }
+    let value: string;
+    if (name !== arg) {
+      value = arg.slice(eq + 1);
+    } else {
+      if (i + 1 >= rest.length) throw new UsageError(`${name} needs a value`);
+      value = rest[++i];
+    }
+    if (values.has(name)) throw new UsageError(`${name} given twice`);
+    values.set(name, value);
+  }
+
+  const kernel = values.get('--kernel');
+  if (kernel === undefined || kernel === '') throw new UsageError('run needs --kernel FILE');
+  const elText = values.get('--el') ?? '2';
+  if (elText !== '1' && elText !== '2') throw new UsageError(`--el must be 1 or 2, not "${elText}"`);
+  const expect = values.get('--expect');
+  if (expect === '') throw new UsageError('--expect needs a non-empty text');
+
+  const cmd: RunCommand = {
+    command: 'run',
+    kernel,
+    memMiB: values.has('--mem') ? parseMem(values.get('--mem')!) : 128,
+    el: elText === '1' ? 1 : 2,
+    maxInsns: values.has('--max-insns') ? parseCount(values.get('--max-insns')!, '--max-insns') : 0,
+    traceExceptions: flags.has('--trace-exceptions'),
+  };
+  const initrd = values.get('--initrd');
+  const dtb = values.get('--dtb');
+  const append = values.get('--append');
+  if (initrd !== undefined) cmd.initrd = initrd;
+  if (dtb !== undefined) cmd.dtb = dtb;
+  if (append !== undefined) cmd.append = append;
+  if (expect !== undefined) cmd.expect = expect;
+  return cmd;
+}

@@ -1,0 +1,374 @@
+// The "virt" board: one AArch64 CPU (the wasm core), RAM at 0x4000_0000, a PL011 UART at
+// 0x0900_0000, and PSCI firmware. The memory map follows QEMU's virt machine so device trees,
+// documentation and students' QEMU habits carry over.
+//
+// The machine owns the run loop around the core: it runs the core in slices, turns the core's event
+// log into readable log lines, batches UART output, and maps the core's exit codes to the reasons a
+// caller (the CLI, the browser worker) cares about.
+import * as L from '../core/layout';
+import { Core, type CoreHost } from './core';
+import { Bus } from './bus';
+import { Pl011 } from '../devices/pl011';
+import { handlePsci } from './psci';
+import { planBoot, writeBoot, type BootPlan, type MachineImages, type RamRegion } from './loader';
+
+export { ImageError } from './loader';
+export type { MachineImages, BootPlan } from './loader';
+
+export interface MachineOptions {
+  /** RAM size in MiB (default 128). */
+  ramMiB?: number;
+  /** The EL the kernel is entered at: 2 gives a CPU with EL2 (PSCI over SMC), 1 one without (HVC). */
+  el?: 1 | 2;
+  /** Kernel command line, for the device tree the machine will generate (not yet: see load()). */
+  cmdline?: string;
+  /** Log every exception taken and every exception return (noisy; for debugging guests). */
+  traceExceptions?: boolean;
+}
+
+export type StopReason = 'budget' | 'poweroff' | 'reset' | 'breakpoint' | 'idle';
+
+export interface RunResult {
+  reason: StopReason;
+  /** Instructions executed by this call. */
+  executed: number;
+}
+
+// ---- The board -------------------------------------------------------------------------------
+export const RAM_BASE = 0x4000_0000;
+export const UART_BASE = 0x0900_0000;
+export const UART_SIZE = 0x1000;
+/** GIC INTID of the UART (SPI 1), for the interrupt controller and the device tree. */
+export const UART_INTID = 33;
+
+// ---- The CPU's identity at reset ---------------------------------------------------------------
+/** The generic timer's frequency, as on QEMU's virt board. */
+export const CNTFRQ_HZ = 62_500_000;
+/** Implementer 0 (like QEMU's "max"), so Linux applies no vendor errata workarounds. */
+export const MIDR = 0x000f_0510n;
+/** MPIDR_EL1: bit 31 RES1, uniprocessor bit clear, affinity 0.0.0.0. */
+export const MPIDR = 0x8000_0000n;
+
+/** Instructions per core.run() call: bounds the latency of output and of the event log. */
+const SLICE = 1 << 22;
+/** Bytes of UART output buffered before they are handed on, even in the middle of a slice. */
+const OUT_CHUNK = 4096;
+/** Distinct unimplemented events logged individually; after that only the totals grow. */
+const MAX_DISTINCT_EVENTS = 500;
+
+const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
+
+const EC_NAMES: Record<number, string> = {
+  0x00: 'UNKNOWN',
+  0x01: 'WFx',
+  0x07: 'FP access',
+  0x0e: 'illegal state',
+  0x15: 'SVC',
+  0x16: 'HVC',
+  0x17: 'SMC',
+  0x18: 'MSR/MRS',
+  0x20: 'instruction abort (lower EL)',
+  0x21: 'instruction abort',
+  0x22: 'PC alignment',
+  0x24: 'data abort (lower EL)',
+  0x25: 'data abort',
+  0x26: 'SP alignment',
+  0x3c: 'BRK',
+};
+const VEC_NAMES = ['sync', 'IRQ', 'FIQ', 'SError'];
+
+export class Machine {
+  readonly core: Core;
+  readonly bus = new Bus();
+  readonly uart = new Pl011();
+  readonly ram: RamRegion;
+  readonly el: 1 | 2;
+  readonly cmdline: string;
+  private readonly traceExceptions: boolean;
+
+  private outputCb: (bytes: Uint8Array) => void = () => undefined;
+  private logCb: (line: string) => void = () => undefined;
+  private out = new Uint8Array(OUT_CHUNK);
+  private outLen = 0;
+
+  /** Set by the firmware when the guest powered off or asked for a reset: run() then ends there. */
+  private halted: 'poweroff' | 'reset' | null = null;
+  /** Set by stop(): the current run() returns early. */
+  private stopRequested = false;
+  private plan: BootPlan | undefined;
+
+  private unimplLogged = 0n;
+  private readonly eventCounts = new Map<string, number>();
+  private distinctOverflow = false;
+
+  private constructor(core: Core, opts: Required<Omit<MachineOptions, 'ramMiB'>>) {
+    this.core = core;
+    this.ram = { base: core.config.ramBase, size: core.config.ramSize };
+    this.el = opts.el;
+    this.cmdline = opts.cmdline;
+    this.traceExceptions = opts.traceExceptions;
+    this.bus.map(UART_BASE, UART_SIZE, this.uart);
+    this.uart.onTransmit((b) => this.emit(b));
+  }
+
+  static async create(coreModule: WebAssembly.Module, opts: MachineOptions = {}): Promise<Machine> {
+    const ramMiB = opts.ramMiB ?? 128;
+    const el = opts.el ?? 2;
+    if (!Number.isInteger(ramMiB) || ramMiB < 1 || ramMiB > 4080) throw new RangeError(`RAM size must be 1..4080 MiB, not ${ramMiB}`);
+    if (el !== 1 && el !== 2) throw new RangeError(`the boot exception level must be 1 or 2, not ${String(el)}`);
+    let machine: Machine | undefined;
+    const host: CoreHost = {
+      mmioRead: (pa, size) => machine!.bus.read(pa, size),
+      mmioWrite: (pa, size, value) => machine!.bus.write(pa, size, value),
+      psciCall: () => machine!.psciCall(),
+    };
+    const core = await Core.create(
+      coreModule,
+      { ramBase: RAM_BASE, ramSize: ramMiB * 2 ** 20, haveEl2: el === 2, psci: el === 2 ? 'smc' : 'hvc' },
+      host,
+    );
+    machine = new Machine(core, { el, cmdline: opts.cmdline ?? '', traceExceptions: opts.traceExceptions ?? false });
+    return machine;
+  }
+
+  // ---- Callbacks and input --------------------------------------------------------------------
+
+  /** Bytes the guest transmits on the UART, in order, batched (at least once per run() slice). */
+  onOutput(cb: (bytes: Uint8Array) => void): void {
+    this.outputCb = cb;
+  }
+
+  /** Machine log lines: unimplemented instructions and registers, firmware calls, ... */
+  onLog(cb: (line: string) => void): void {
+    this.logCb = cb;
+  }
+
+  /** Bytes for the UART receiver (keyboard input). */
+  sendInput(bytes: Uint8Array): void {
+    this.uart.receive(bytes);
+  }
+
+  // ---- Boot ------------------------------------------------------------------------------------
+
+  /**
+   * Places the images in RAM and sets up the CPU the way a boot loader leaves it for Linux
+   * (Documentation/arm64/booting.rst): MMU off, DAIF masked, at EL2 or EL1 on SP_ELx, X0 = the
+   * DTB's address, X1..X3 = 0. Throws ImageError, leaving the machine as it was, if an image is bad.
+   */
+  load(images: MachineImages): void {
+    const plan = planBoot(images, this.ram);
+    if (this.plan) {
+      // A second load starts from a clean machine.
+      this.bus.reset();
+      this.core.reset();
+    }
+    this.plan = plan;
+    this.boot(plan);
+    if (this.cmdline) {
+      this.log('note: the command line is not passed on yet: it travels in the device tree, which is not generated yet (put bootargs in your --dtb)');
+    }
+  }
+
+  /** Where load() put things (undefined before load()). */
+  get bootPlan(): BootPlan | undefined {
+    return this.plan;
+  }
+
+  /**
+   * Power-cycles the machine: devices and CPU to reset state, then the same images again (so the
+   * arrays given to load() must not change afterwards).
+   */
+  reset(): void {
+    this.bus.reset();
+    this.core.reset();
+    if (this.plan) this.boot(this.plan);
+  }
+
+  private boot(plan: BootPlan): void {
+    this.halted = null;
+    this.outLen = 0;
+    this.eventCounts.clear();
+    this.distinctOverflow = false;
+    this.unimplLogged = 0n;
+    writeBoot(this.core, plan, this.ram);
+    const c = this.core;
+    c.setElSp(this.el, 1, 0n);
+    c.daif = 0x3c0;
+    c.pc = BigInt(plan.kernel.entry);
+    c.setX(0, BigInt(plan.x0));
+    for (let n = 1; n <= 3; n++) c.setX(n, 0n);
+    c.setSysreg(L.SR_CNTFRQ_EL0, BigInt(CNTFRQ_HZ));
+    c.setSysreg(L.SR_MIDR_EL1, MIDR);
+    c.setSysreg(L.SR_MPIDR_EL1, MPIDR);
+    if (this.el === 2) {
+      // What EL1 reads as MIDR_EL1/MPIDR_EL1 under a hypervisor; reset to the real values, as QEMU
+      // does, so a guest that drops to EL1 without setting them still sees the CPU's identity.
+      c.setSysreg(L.SR_VPIDR_EL2, MIDR);
+      c.setSysreg(L.SR_VMPIDR_EL2, MPIDR);
+    }
+  }
+
+  // ---- Running -------------------------------------------------------------------------------------
+
+  /** Runs up to `budget` instructions. */
+  run(budget: number): RunResult {
+    if (!Number.isFinite(budget) || budget < 0) throw new RangeError(`run budget must be a finite number >= 0, not ${budget}`);
+    if (this.halted) return { reason: this.halted, executed: 0 };
+    this.stopRequested = false;
+    const start = this.core.insnCount;
+    let remaining = Math.floor(budget);
+    let reason: StopReason = 'budget';
+    while (remaining > 0) {
+      const before = this.core.insnCount;
+      const exit = this.core.run(Math.min(remaining, SLICE));
+      remaining -= Number(this.core.insnCount - before);
+      this.drainEvents();
+      this.flushOutput();
+      const r = this.exitReason(exit);
+      if (r !== null) {
+        reason = r;
+        break;
+      }
+      if (this.stopRequested || this.core.insnCount === before) break;
+    }
+    return { reason, executed: Number(this.core.insnCount - start) };
+  }
+
+  /**
+   * Asks the current run() to return soon (from an onOutput/onLog callback, say): at once if called
+   * while the core waits on a device, otherwise at the end of the current slice.
+   */
+  stop(): void {
+    this.stopRequested = true;
+    this.core.requestStop();
+  }
+
+  /** Whether the guest has powered off or reset (run() does nothing until reset()). */
+  get stopped(): 'poweroff' | 'reset' | null {
+    return this.halted;
+  }
+
+  /** A cheap summary of the CPU for status displays (valid between run() calls). */
+  cpuState(): { el: number; pc: bigint; spsel: number; daif: number; nzcv: number } {
+    const c = this.core;
+    return { el: c.el, pc: c.pc, spsel: c.spsel, daif: c.daif, nzcv: c.nzcv };
+  }
+
+  stats(): { instructions: bigint; exceptions: bigint; unimplemented: bigint } {
+    return { instructions: this.core.insnCount, exceptions: this.core.exceptionCount, unimplemented: this.core.unimplementedCount };
+  }
+
+  private exitReason(exit: number): StopReason | null {
+    switch (exit) {
+      case L.EXIT_BUDGET:
+        return null;
+      case L.EXIT_SHUTDOWN:
+        this.halted = 'poweroff';
+        return 'poweroff';
+      case L.EXIT_RESET:
+        this.halted = 'reset';
+        return 'reset';
+      case L.EXIT_WFI:
+        return 'idle'; // no interrupt can wake it yet: the caller decides whether to go on
+      case L.EXIT_BREAKPOINT:
+        return 'breakpoint';
+      case L.EXIT_HOST_STOP:
+        // Either the firmware stopped the machine (halted says how) or someone called stop().
+        return this.halted ?? 'budget';
+      default:
+        throw new Error(`the core stopped for an unexpected reason (exit code ${exit}) at pc ${hex(this.core.pc)}`);
+    }
+  }
+
+  // ---- Firmware ----------------------------------------------------------------------------------
+
+  /**
+   * The firmware's entry: the core calls it for an SMC or HVC through the PSCI conduit, with the
+   * function ID and arguments in X0..X3. Tests may call it directly.
+   */
+  psciCall(): void {
+    this.drainEvents(); // so log lines stay in the order things happened
+    handlePsci(this.core, {
+      mpidr: MPIDR,
+      systemOff: () => this.halt('poweroff'),
+      systemReset: () => this.halt('reset'),
+      cpuOff: () => this.halt('poweroff'),
+      log: (line) => this.log(line),
+    });
+  }
+
+  private halt(why: 'poweroff' | 'reset'): void {
+    this.halted = why;
+    this.core.requestStop();
+  }
+
+  // ---- Output and logging -----------------------------------------------------------------------
+
+  private emit(byte: number): void {
+    // Events the core logged before this byte was written come out before it.
+    this.drainEvents();
+    this.out[this.outLen++] = byte;
+    if (this.outLen === OUT_CHUNK) this.flushOutput();
+  }
+
+  private flushOutput(): void {
+    if (this.outLen === 0) return;
+    const bytes = this.out.slice(0, this.outLen);
+    this.outLen = 0;
+    this.outputCb(bytes);
+  }
+
+  private log(line: string): void {
+    this.flushOutput(); // keep log lines in order with the guest's output
+    this.logCb(line);
+  }
+
+  /** Turns the core's event ring into log lines. */
+  private drainEvents(): void {
+    const { entries } = this.core.drainLog();
+    for (const e of entries) {
+      if (e.kind === L.EV_UNIMPL_INSN || e.kind === L.EV_UNIMPL_SYSREG) {
+        this.unimplLogged++;
+        this.unimplemented(e.kind, e.data >>> 0, e.pc);
+      } else if (this.traceExceptions && e.kind === L.EV_EXCEPTION) {
+        const d = e.data >>> 0;
+        const ec = (d >>> 16) & 0x3f;
+        const name = EC_NAMES[ec] ? ` (${EC_NAMES[ec]})` : '';
+        const vec = VEC_NAMES[(d >>> 24) & 3];
+        this.log(`exception ${vec} EC=${hex(ec)}${name} EL${(d >>> 26) & 3} -> EL${(d >>> 28) & 3} at pc ${hex(e.pc)} ISS[15:0]=${hex(d & 0xffff)}`);
+      } else if (this.traceExceptions && e.kind === L.EV_ERET) {
+        this.log(`eret at pc ${hex(e.pc)} to EL${e.data & 3}`);
+      }
+    }
+    // The ring holds the last LOG_CAP events only: say so if unimplemented ones fell out of it.
+    const total = this.core.unimplementedCount;
+    if (total > this.unimplLogged) {
+      this.log(`${total - this.unimplLogged} more unimplemented events were not logged (event log overflow; ${total} so far)`);
+      this.unimplLogged = total;
+    }
+  }
+
+  private unimplemented(kind: number, data: number, pc: bigint): void {
+    const key = `${kind}:${data}:${pc}`;
+    const seen = (this.eventCounts.get(key) ?? 0) + 1;
+    if (seen === 1 && this.eventCounts.size >= MAX_DISTINCT_EVENTS) {
+      if (!this.distinctOverflow) this.log(`more than ${MAX_DISTINCT_EVENTS} distinct unimplemented events: no more are logged`);
+      this.distinctOverflow = true;
+      return;
+    }
+    this.eventCounts.set(key, seen);
+    // The first time, then at 10, 100, 1000... repeats, so a guest stuck in a loop cannot flood the log.
+    if (seen !== 1 && !/^10*$/.test(String(seen))) return;
+    const repeat = seen === 1 ? '' : `, ${seen} times here`;
+    this.log(`${unimplementedText(kind, data, pc)} (#${this.unimplLogged}${repeat})`);
+  }
+}
+
+/** The log text of an unimplemented-instruction or unimplemented-system-register event. */
+export function unimplementedText(kind: number, data: number, pc: bigint): string {
+  if (kind === L.EV_UNIMPL_INSN) return `unimplemented instruction 0x${(data >>> 0).toString(16).padStart(8, '0')} at pc ${hex(pc)}`;
+  // data = read << 31 | op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2
+  const rw = data & 0x8000_0000 ? 'read' : 'write';
+  const f = (shift: number, mask: number): number => (data >>> shift) & mask;
+  return `unimplemented system register op0=${f(14, 3)} op1=${f(11, 7)} CRn=${f(7, 15)} CRm=${f(3, 15)} op2=${f(0, 7)} (${rw}) at pc ${hex(pc)}`;
+}

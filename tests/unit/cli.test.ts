@@ -1,0 +1,147 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, parseCount, parseMem, UsageError, EXIT, HELP } from '../../src/cli/args';
+import { ExpectMatcher } from '../../src/cli/expect';
+import { hiProgram, echoProgram, programElf, coreImplements, LOOP } from '../helpers/guest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const STATS = /^armlab: (\d+) instructions, \d+\.\d\d s, \d+\.\d M instr\/s(, \d+ unimplemented)?$/;
+
+describe('argument parsing', () => {
+  it('has defaults', () => {
+    expect(parseArgs(['run', '--kernel', 'k.elf'])).toEqual({ command: 'run', kernel: 'k.elf', memMiB: 128, el: 2, maxInsns: 0, traceExceptions: false });
+  });
+  it('takes every option, as --opt value or --opt=value', () => {
+    const cmd = parseArgs([
+      'run', '--kernel=Image', '--initrd', 'i.cpio.gz', '--dtb', 'virt.dtb', '--append', 'console=ttyAMA0 quiet', '--mem', '1G',
+      '--el', '1', '--max-insns', '200M', '--expect=login:', '--trace-exceptions',
+    ]);
+    expect(cmd).toEqual({
+      command: 'run', kernel: 'Image', initrd: 'i.cpio.gz', dtb: 'virt.dtb', append: 'console=ttyAMA0 quiet', memMiB: 1024, el: 1,
+      maxInsns: 200_000_000, expect: 'login:', traceExceptions: true,
+    });
+  });
+  it('answers help and version', () => {
+    expect(parseArgs([])).toEqual({ command: 'help' });
+    expect(parseArgs(['run', '--help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['--version'])).toEqual({ command: 'version' });
+  });
+  it('says what is wrong', () => {
+    const bad: [string[], RegExp][] = [
+      [['boot'], /unknown command "boot"/],
+      [['run'], /run needs --kernel FILE/],
+      [['run', '--kernel'], /--kernel needs a value/],
+      [['run', '--kernel', 'k', '--bogus'], /unknown option --bogus/],
+      [['run', '--kernel', 'k', 'extra'], /unexpected argument "extra"/],
+      [['run', '--kernel', 'k', '--el', '3'], /--el must be 1 or 2/],
+      [['run', '--kernel', 'k', '--mem', 'lots'], /--mem takes a size in MiB/],
+      [['run', '--kernel', 'k', '--mem', '5000'], /between 1 MiB and 4080 MiB/],
+      [['run', '--kernel', 'k', '--max-insns', '-5'], /--max-insns must be a number/],
+      [['run', '--kernel', 'a', '--kernel', 'b'], /--kernel given twice/],
+      [['run', '--kernel', 'k', '--trace-exceptions=1'], /takes no value/],
+    ];
+    for (const [argv, msg] of bad) expect(() => parseArgs(argv), argv.join(' ')).toThrow(msg);
+    expect(() => parseArgs(['run'])).toThrow(UsageError);
+  });
+  it('parses counts and sizes', () => {
+    expect(parseCount('1_000_000', 'n')).toBe(1e6);
+    expect(parseCount('10k', 'n')).toBe(10_000);
+    expect(parseCount('2.5G', 'n')).toBe(2_500_000_000);
+    expect(parseMem('512M')).toBe(512);
+    expect(parseMem('256')).toBe(256);
+  });
+  it('documents every option and exit code in --help', () => {
+    for (const opt of ['--kernel', '--initrd', '--dtb', '--append', '--mem', '--el', '--max-insns', '--expect', '--trace-exceptions', 'Ctrl-A x']) {
+      expect(HELP).toContain(opt);
+    }
+    for (const code of Object.values(EXIT)) expect(HELP).toMatch(new RegExp(`^  ${code} `, 'm'));
+  });
+});
+
+describe('--expect matching', () => {
+  it('finds text split across chunks, byte-exact', () => {
+    const m = new ExpectMatcher('login: ✓');
+    const enc = new TextEncoder().encode('welcome\r\nlogin: ✓');
+    expect(m.feed(enc.subarray(0, 12))).toBe(false);
+    expect(m.feed(enc.subarray(12, 17))).toBe(false); // splits the UTF-8 sequence of ✓
+    expect(m.feed(enc.subarray(17))).toBe(true);
+    expect(m.seen).toBe(true);
+  });
+  it('does not match what is not there', () => {
+    const m = new ExpectMatcher('abc');
+    expect(m.feed(new TextEncoder().encode('ab'))).toBe(false);
+    expect(m.feed(new TextEncoder().encode('xc'))).toBe(false);
+  });
+});
+
+describe('armlab command (spawned)', () => {
+  let dir = '';
+  const file = (name: string, bytes: Uint8Array): string => {
+    const p = join(dir, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
+  const armlab = (args: string[], input = ''): { code: number | null; stdout: string; stderr: string[] } => {
+    const r = spawnSync(process.execPath, [join(root, 'bin/armlab.js'), ...args], { cwd: dir, input, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr.split('\n').filter((l) => l !== '') };
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'armlab-cli-'));
+  });
+
+  it('prints help', () => {
+    const r = armlab(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: armlab run --kernel FILE');
+  });
+  it('runs a guest that prints and powers off: exit 0, output on stdout, stats on stderr', (ctx) => {
+    if (!coreImplements(hiProgram())) ctx.skip();
+    const r = armlab(['run', '--kernel', file('hi.elf', programElf(hiProgram()))]);
+    expect(r.stdout).toBe('hi\n');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('armlab: psci: SYSTEM_OFF');
+    expect(r.stderr.at(-1)).toMatch(STATS);
+    expect(STATS.exec(r.stderr.at(-1)!)?.[1]).toBe('10');
+  });
+  it('--expect: exit 0 when the text appears, 1 when the guest powers off without it', (ctx) => {
+    if (!coreImplements(hiProgram())) ctx.skip();
+    const kernel = file('hi.elf', programElf(hiProgram()));
+    expect(armlab(['run', '--kernel', kernel, '--expect', 'hi']).code).toBe(0);
+    const miss = armlab(['run', '--kernel', kernel, '--expect', 'bye']);
+    expect(miss.code).toBe(EXIT.fault);
+    expect(miss.stderr).toContain('armlab: the guest powered off before "bye" appeared');
+  });
+  it('feeds stdin to the UART; a guest reset exits 4', (ctx) => {
+    if (!coreImplements(echoProgram('reset'))) ctx.skip();
+    const r = armlab(['run', '--kernel', file('echo.elf', programElf(echoProgram('reset')))], 'Z');
+    expect(r.stdout).toBe('Z');
+    expect(r.code).toBe(EXIT.reset);
+    expect(r.stderr).toContain('armlab: the guest asked for a reset (PSCI SYSTEM_RESET)');
+  });
+  it('stops at --max-insns with exit 3', () => {
+    const r = armlab(['run', '--kernel', file('loop.elf', programElf(LOOP)), '--max-insns', '1000']);
+    expect(r.code).toBe(EXIT.limit);
+    expect(r.stderr[0]).toBe('armlab: instruction limit reached: 1000 instructions, pc 0x40080000');
+    expect(STATS.exec(r.stderr.at(-1)!)?.[1]).toBe('1000');
+  });
+  it('reports bad images and bad usage in one line with exit 2', () => {
+    const empty = armlab(['run', '--kernel', file('empty.bin', new Uint8Array(0))]);
+    expect(empty.code).toBe(EXIT.usage);
+    expect(empty.stderr).toEqual(['armlab: bad image: kernel image is empty']);
+    const elf32 = programElf(LOOP);
+    elf32[4] = 1;
+    const r32 = armlab(['run', '--kernel', file('e32.elf', elf32)]);
+    expect(r32.code).toBe(EXIT.usage);
+    expect(r32.stderr).toEqual(['armlab: bad image: 32-bit ELF (ELFCLASS32): ArmLab runs 64-bit AArch64 programs only']);
+    const missing = armlab(['run', '--kernel', join(dir, 'nope.elf')]);
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.stderr[0]).toMatch(/^armlab: bad image: cannot read kernel .*nope\.elf: no such file$/);
+    const usage = armlab(['run', '--kernel', 'x', '--el', '0']);
+    expect(usage.code).toBe(EXIT.usage);
+    expect(usage.stderr).toEqual(['armlab: --el must be 1 or 2, not "0"']);
+  });
+});
