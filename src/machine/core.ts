@@ -93,6 +93,9 @@ export class Core {
     this.view.setUint32(L.STATE_BASE + L.OFF_CFG_PSCI, c.psci === 'smc' ? L.PSCI_SMC : c.psci === 'hvc' ? L.PSCI_HVC : L.PSCI_NONE, true);
     this.view.setUint32(L.STATE_BASE + L.OFF_CFG_USER_MODE, c.userMode ? 1 : 0, true);
     this.exp.init();
+    // User mode runs like a Linux process: the EL0 controls Linux opens in SCTLR_EL1 are set.
+    // UCI (26), nTWE (18), nTWI (16), UCT (15), DZE (14); M stays 0 (no stage 1 in user mode).
+    if (c.userMode) this.setSysreg(L.SR_SCTLR_EL1, 0x0405_c000n);
   }
 
   /** Back to power-on: RAM zeroed, the state block re-initialised from the configuration. */

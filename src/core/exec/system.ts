@@ -228,9 +228,15 @@ export function SYS(i: u32): void {
     // the one that changes memory.
     if (o1 == 3 && m == 4 && o2 == 1) { dcZva(X(rt(i))); return; }
     if (o1 == 0 && ((m == 1 && o2 == 0) || (m == 5 && o2 == 0))) return; // IC IALLUIS, IC IALLU
-    if (o1 == 3 && m == 5 && o2 == 1) return; // IC IVAU
     if (o1 == 0 && ((m == 6 && (o2 == 1 || o2 == 2)) || (m == 10 && o2 == 2) || (m == 14 && o2 == 2))) return; // DC IVAC/ISW/CSW/CISW
-    if (o1 == 3 && ((m == 10 || m == 11 || m == 14) && o2 == 1)) return; // DC CVAC/CVAU/CIVAC
+    if (o1 == 3 && ((m == 5 || m == 10 || m == 11 || m == 14) && o2 == 1)) {
+      // IC IVAU, DC CVAC/CVAU/CIVAC: at EL0 only when SCTLR_EL1.UCI opens them (else a trapped access).
+      if (el == 0 && (sr(SR_SCTLR_EL1) & (1 << 26)) == 0) {
+        const iss = (1 << 20) | (o2 << 17) | (o1 << 14) | (n << 10) | (rt(i) << 5) | (m << 1);
+        takeException(syncTargetEl(), VEC_SYNC, EC_SYSREG, iss, insnPc, false, 0);
+      }
+      return;
+    }
     if (m == 8 && (o1 == 0 && o2 <= 3 || o1 == 4 && (o2 <= 1 || (o2 >= 4 && o2 <= 7)))) {
       addressTranslate(X(rt(i))); // AT S1E1R/W, S1E0R/W, S1E2R/W, S12E1R/W, S12E0R/W
       return;
