@@ -102,16 +102,20 @@ export const tests: E2eTest[] = [
     },
   },
   {
-    name: 'keystrokes in the console reach the machine worker',
-    async run({ page, baseUrl }) {
-      await open(page, baseUrl, '?image=hello&autoboot=1');
-      await waitForState(page, 'powered-off');
+    name: 'keystrokes go through the UART into the echo guest and its answer comes back',
+    async run({ page, baseUrl, screenshot }) {
+      await open(page, baseUrl, '?image=echo&autoboot=1');
+      await waitForText(page, 'Echo: type a line');
       const before = (await digest(page)).inputBytes;
-      // None of the shipped guests echoes yet, so check the worker's count of bytes received.
       await page.click('.console .xterm');
-      await page.keyboard.type('ls -l');
+      await page.keyboard.type('hello arm');
       await page.keyboard.press('Enter');
-      await waitFor(page, 'the worker to count 6 input bytes', async () => (await digest(page)).inputBytes >= before + 6, 5_000);
+      await waitForText(page, 'ECHO: HELLO ARM');
+      check((await digest(page)).inputBytes >= before + 10, 'the worker should count the 10 bytes typed');
+      await screenshot('echo');
+      // An empty line powers the guest off.
+      await page.keyboard.press('Enter');
+      await waitForState(page, 'powered-off');
     },
   },
   {

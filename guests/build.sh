@@ -39,6 +39,7 @@ build_guest() {
 }
 
 build_guest hello "$here/hello/hello.c"
+build_guest echo "$here/echo/echo.c"
 build_guest exceptions "$here/exceptions/exceptions.c" "$here/exceptions/vectors.S"
 build_guest isa-selfcheck "$here/isa-selfcheck/isa.c"
 build_guest bench-cpu "$here/bench-cpu/bench.c"

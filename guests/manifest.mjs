@@ -18,6 +18,16 @@ const ours = [
     kind: 'baremetal',
   },
   {
+    id: 'echo',
+    name: 'Echo',
+    description: 'Reads the console line by line and answers in upper case: keystrokes go through the PL011 into the guest and back. An empty line powers off.',
+    files: { kernel: 'echo.elf' },
+    cmdline: '',
+    el: 2,
+    ramMiB: 128,
+    kind: 'baremetal',
+  },
+  {
     id: 'exceptions',
     name: 'Exceptions demo',
     description:

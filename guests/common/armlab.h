@@ -25,6 +25,7 @@ static inline u32 current_el(void) { return (u32)(READ_SYSREG(CurrentEL) >> 2) &
 
 /* ---- uart.c: the PL011 at 0x0900_0000, polled ---- */
 void uart_putc(char c);
+int uart_getc(void);                /* waits for one received byte */
 void uart_puts(const char *s);
 void uart_hex(u64 v, int digits);   /* "0x" + exactly `digits` hex digits */
 void uart_hex64(u64 v);             /* "0x" + the fewest digits (at least one) */

@@ -1,7 +1,8 @@
 // The PL011 UART of the virt board, driven by polling.
 //
-// Only two registers matter for output: DR (offset 0x00), where a write queues one character, and
-// FR (offset 0x18), whose bit 5 TXFF says the transmit FIFO is full. Firmware normally enables the
+// Only two registers matter: DR (offset 0x00), where a write queues one character and a read takes
+// one from the receive FIFO, and FR (offset 0x18), whose bit 5 TXFF says the transmit FIFO is full
+// and bit 4 RXFE that the receive FIFO is empty. Firmware normally enables the
 // UART; QEMU leaves it enabled at reset and so does ArmLab, so we do not touch the control registers.
 #include "armlab.h"
 
@@ -9,6 +10,7 @@
 #define UART_DR   0x00
 #define UART_FR   0x18
 #define FR_TXFF   (1u << 5)
+#define FR_RXFE   (1u << 4)
 
 static inline u32 mmio_read32(usize addr) { return *(volatile u32 *)addr; }
 static inline void mmio_write32(usize addr, u32 v) { *(volatile u32 *)addr = v; }
@@ -18,6 +20,12 @@ void uart_putc(char c)
     if (c == '\n') uart_putc('\r');   /* terminals expect CR LF */
     while (mmio_read32(UART_BASE + UART_FR) & FR_TXFF) { }
     mmio_write32(UART_BASE + UART_DR, (u8)c);
+}
+
+int uart_getc(void)
+{
+    while (mmio_read32(UART_BASE + UART_FR) & FR_RXFE) { }
+    return (int)(mmio_read32(UART_BASE + UART_DR) & 0xff);   /* bits 11:8 are error flags */
 }
 
 void uart_puts(const char *s)

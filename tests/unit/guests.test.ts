@@ -19,7 +19,7 @@ interface GuestRun {
   log: string[];
 }
 
-async function runGuest(file: string, el: 1 | 2, budget: number): Promise<GuestRun> {
+async function runGuest(file: string, el: 1 | 2, budget: number, input = ''): Promise<GuestRun> {
   const m = await Machine.create(coreModuleSync(), { el });
   const chunks: string[] = [];
   const decoder = new TextDecoder();
@@ -27,6 +27,7 @@ async function runGuest(file: string, el: 1 | 2, budget: number): Promise<GuestR
   m.onOutput((bytes) => chunks.push(decoder.decode(bytes, { stream: true })));
   m.onLog((line) => log.push(line));
   m.load({ kernel: image(file) });
+  if (input) m.sendInput(new TextEncoder().encode(input));
   const r = m.run(budget);
   return { reason: r.reason, output: chunks.join('').replace(/\r\n/g, '\n'), instructions: r.executed, log };
 }
@@ -39,6 +40,13 @@ describe.each([2, 1] as const)('bare-metal guests booted at EL%i', (el) => {
     expect(r.output).toContain('Hello from ArmLab!\n');
     expect(r.output).toContain(`Started at EL${el}`);
     expect(r.output).toContain(`SYSTEM_OFF (${conduit})`);
+    expect(r.reason).toBe('poweroff');
+  });
+
+  it('echo answers each line in upper case and powers off on an empty line', async () => {
+    const r = await runGuest('echo.elf', el, 1e7, 'Hi there\rabc\b\bxy\r\r');
+    expect(r.output).toContain('> Hi there\nECHO: HI THERE\n');
+    expect(r.output).toContain('ECHO: AXY\n'); // two backspaces erased "bc"
     expect(r.reason).toBe('poweroff');
   });
 
