@@ -95,7 +95,12 @@ export class Core {
     this.exp.init();
     // User mode runs like a Linux process: the EL0 controls Linux opens in SCTLR_EL1 are set.
     // UCI (26), nTWE (18), nTWI (16), UCT (15), DZE (14); M stays 0 (no stage 1 in user mode).
-    if (c.userMode) this.setSysreg(L.SR_SCTLR_EL1, 0x0405_c000n);
+    // CNTKCTL_EL1.EL0VCTEN (1): EL0 may read CNTVCT_EL0 and CNTFRQ_EL0, as under Linux.
+    if (c.userMode) {
+      this.setSysreg(L.SR_SCTLR_EL1, 0x0405_c000n);
+      this.setSysreg(L.SR_CNTKCTL_EL1, 2n);
+      this.setSysreg(L.SR_CNTFRQ_EL0, 62_500_000n);
+    }
   }
 
   /** Back to power-on: RAM zeroed, the state block re-initialised from the configuration. */
