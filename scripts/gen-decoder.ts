@@ -237,7 +237,7 @@ function main(): void {
   for (const [g, names] of byGroup) dec += `import { ${[...names].join(', ')} } from "../exec/${g}";\n`;
   dec += `\nexport const OP_COUNT: u32 = ${next};\n\n`;
   dec += `/** The op number of instruction word i (0 = unallocated). Pure: depends on i only. */\nexport function decode(i: u32): u32 {\n${emit(tree, '  ')}}\n\n`;
-  dec += `/** Runs the handler of op for instruction word i. */\nexport function execute(op: u32, i: u32): void {\n  switch (op) {\n`;
+  dec += `/** Runs the handler of op for instruction word i (inlined into the run loop). */\n@inline export function execute(op: u32, i: u32): void {\n  switch (op) {\n`;
   const done = new Set<number>();
   for (const p of pats) {
     if (p.unalloc || done.has(p.op)) continue;
