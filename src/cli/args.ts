@@ -30,6 +30,7 @@ export const EXIT = {
   usage: 2,
   limit: 3,
   reset: 4,
+  stuck: 5,
   interrupted: 130,
 } as const;
 
@@ -77,6 +78,7 @@ Exit status:
   2    usage error or bad image (unreadable, malformed, or does not fit in RAM)
   3    the --max-insns limit was reached
   4    the guest asked for a reset (PSCI SYSTEM_RESET)
+  5    the CPU is stuck: an exception keeps re-entering the vector that raised it
   130  interrupted (SIGINT/SIGTERM)
 `;
 

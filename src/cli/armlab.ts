@@ -176,6 +176,8 @@ async function run(cmd: RunCommand): Promise<number> {
         return expect ? finish(EXIT.fault, `the guest powered off before ${JSON.stringify(cmd.expect)} appeared`) : finish(EXIT.ok);
       case 'reset':
         return finish(EXIT.reset, 'the guest asked for a reset (PSCI SYSTEM_RESET)');
+      case 'stuck':
+        return finish(EXIT.stuck, `the CPU is stuck in an exception loop at pc ${pcText()} (see the line above)`);
       case 'idle':
         // WFI with nothing that could wake it yet (interrupts come with the GIC). On a terminal,
         // wait a little for the user; otherwise carry on at once: WFI may always complete early,

@@ -4,7 +4,7 @@ import {
   STATE_BASE, OFF_DAIF, OFF_PSTATE_SS, OFF_PSTATE_IL, OFF_EXC_COUNT, OFF_UNIMPL_COUNT, OFF_EXCL_VALID,
   OFF_EXIT_REASON, SR_VBAR_EL1, SR_VBAR_EL2, SR_ESR_EL1, SR_ESR_EL2, SR_ELR_EL1, SR_ELR_EL2,
   SR_SPSR_EL1, SR_SPSR_EL2, SR_FAR_EL1, SR_FAR_EL2, SR_HCR_EL2, SR_MDCR_EL2,
-  EV_EXCEPTION, EV_ERET, EV_UNIMPL_INSN, EXIT_USER_SVC, EXIT_USER_FAULT,
+  EV_EXCEPTION, EV_ERET, EV_UNIMPL_INSN, EXIT_USER_SVC, EXIT_USER_FAULT, EXIT_EXCEPTION_LOOP,
 } from "./layout";
 import {
   insnPc, nzcv, setPc, setNzcv, currentEl, spSel, setElSp, sr, setSr, haveEl2, userMode,
@@ -97,7 +97,15 @@ export function takeException(targetEl: u32, vecType: u32, ec: u32, iss: u32, pr
   setSlowFetch(false);
   store<u64>(STATE_BASE + OFF_EXC_COUNT, load<u64>(STATE_BASE + OFF_EXC_COUNT) + 1);
   logEvent(EV_EXCEPTION, (targetEl << 28) | (fromEl << 26) | ((ec & 0x3f) << 16) | (vecType >> 7) << 24 | (iss & 0xffff), insnPc);
-  setPc((vbar & ~<u64>0x7ff) + offset);
+  const vector = (vbar & ~<u64>0x7ff) + offset;
+  setPc(vector);
+  // The instruction at the vector itself raised this exception at the vector's own EL: the CPU would
+  // take it again forever (a vector table that was never installed, or points at no code). Real
+  // hardware spins; we stop so the machine can say why.
+  if (vecType == VEC_SYNC && fromEl == targetEl && preferredReturn == vector) {
+    store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_EXCEPTION_LOOP);
+    setStopRun(true);
+  }
 }
 
 /** A synchronous exception to the usual target for the current EL, returning to this instruction. */

@@ -142,6 +142,7 @@ export const EXIT_BREAKPOINT = 4; // PC reached OFF_BREAK_PC
 export const EXIT_USER_SVC = 5; // user mode: an SVC for the host to emulate
 export const EXIT_HOST_STOP = 6; // the host set OFF_STOP_REQUEST from a callback
 export const EXIT_USER_FAULT = 7; // user mode: an exception a Linux process would die of
+export const EXIT_EXCEPTION_LOOP = 8; // a synchronous exception re-entered the vector that raised it
 
 export const PSCI_NONE = 0;
 export const PSCI_SMC = 1;

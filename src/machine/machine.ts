@@ -5,6 +5,7 @@
 // The machine owns the run loop around the core: it runs the core in slices, turns the core's event
 // log into readable log lines, batches UART output, and maps the core's exit codes to the reasons a
 // caller (the CLI, the browser worker) cares about.
+import { describeEsr } from './esr';
 import * as L from '../core/layout';
 import { Core, type CoreHost } from './core';
 import { Bus } from './bus';
@@ -26,7 +27,11 @@ export interface MachineOptions {
   traceExceptions?: boolean;
 }
 
-export type StopReason = 'budget' | 'poweroff' | 'reset' | 'breakpoint' | 'idle';
+/**
+ * Why run() returned. 'stuck': a synchronous exception re-entered the very vector that raised it, so
+ * the CPU would loop forever (the machine logs why and stays stopped until reset()).
+ */
+export type StopReason = 'budget' | 'poweroff' | 'reset' | 'breakpoint' | 'idle' | 'stuck';
 
 export interface RunResult {
   reason: StopReason;
@@ -92,7 +97,7 @@ export class Machine {
   private outLen = 0;
 
   /** Set by the firmware when the guest powered off or asked for a reset: run() then ends there. */
-  private halted: 'poweroff' | 'reset' | null = null;
+  private halted: 'poweroff' | 'reset' | 'stuck' | null = null;
   /** Set by stop(): the current run() returns early. */
   private stopRequested = false;
   private plan: BootPlan | undefined;
@@ -244,7 +249,7 @@ export class Machine {
   }
 
   /** Whether the guest has powered off or reset (run() does nothing until reset()). */
-  get stopped(): 'poweroff' | 'reset' | null {
+  get stopped(): 'poweroff' | 'reset' | 'stuck' | null {
     return this.halted;
   }
 
@@ -272,12 +277,28 @@ export class Machine {
         return 'idle'; // no interrupt can wake it yet: the caller decides whether to go on
       case L.EXIT_BREAKPOINT:
         return 'breakpoint';
+      case L.EXIT_EXCEPTION_LOOP:
+        this.halted = 'stuck';
+        this.log(this.stuckText());
+        return 'stuck';
       case L.EXIT_HOST_STOP:
         // Either the firmware stopped the machine (halted says how) or someone called stop().
         return this.halted ?? 'budget';
       default:
         throw new Error(`the core stopped for an unexpected reason (exit code ${exit}) at pc ${hex(this.core.pc)}`);
     }
+  }
+
+  /** Explains an exception loop: which exception, where, and the vector base it came from. */
+  private stuckText(): string {
+    const c = this.core;
+    const el = c.el;
+    const esr = c.sysreg(el === 2 ? L.SR_ESR_EL2 : L.SR_ESR_EL1);
+    const vbar = c.sysreg(el === 2 ? L.SR_VBAR_EL2 : L.SR_VBAR_EL1);
+    return (
+      `the CPU is stuck: ${describeEsr(esr)} at ${hex(c.pc)} re-enters its own vector at EL${el} ` +
+      `(VBAR_EL${el} = ${hex(vbar)}): is the vector table installed, and is there code at the vector?`
+    );
   }
 
   // ---- Firmware ----------------------------------------------------------------------------------

@@ -295,6 +295,12 @@ export class MachineSession {
         // PSCI SYSTEM_RESET: the guest asked for a reboot.
         void this.restart(false);
         return;
+      case 'stuck':
+        // The machine logged why (an exception re-entering its own vector); only a reset helps.
+        this.state = 'error';
+        this.error = 'the CPU is stuck in an exception loop (see the machine log)';
+        this.pushUpdate();
+        return;
       case 'breakpoint':
         this.state = 'paused';
         this.pushUpdate();

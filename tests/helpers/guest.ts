@@ -92,17 +92,6 @@ export function programElf(words: readonly number[]): Uint8Array {
   return elf64([{ addr: LOAD_ADDR, bytes: wordsToBytes(words) }]);
 }
 
-/**
- * Whether the core implements every word (the decode table has a real handler for it, not an
- * UNALLOC hole or an `!unimpl` stub). End-to-end tests skip until the instructions they need land.
- */
-export function coreImplements(words: readonly number[]): boolean {
-  return words.every((w) => {
-    const e = A64_TABLE.find((t) => ((w >>> 0) & t.mask) >>> 0 === t.value >>> 0);
-    return e !== undefined && !e.unalloc && !e.unimpl;
-  });
-}
-
 /** The first encoding the decode table marks `!unimpl`, if any. */
 export function someUnimplementedWord(): number | undefined {
   const e = A64_TABLE.find((t) => t.unimpl);

@@ -6,7 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, parseCount, parseMem, UsageError, EXIT, HELP } from '../../src/cli/args';
 import { ExpectMatcher } from '../../src/cli/expect';
-import { hiProgram, echoProgram, programElf, coreImplements, LOOP } from '../helpers/guest';
+import { hiProgram, echoProgram, programElf, LOOP } from '../helpers/guest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const STATS = /^armlab: (\d+) instructions, \d+\.\d\d s, \d+\.\d M instr\/s(, \d+ unimplemented)?$/;
@@ -98,8 +98,7 @@ describe('armlab command (spawned)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: armlab run --kernel FILE');
   });
-  it('runs a guest that prints and powers off: exit 0, output on stdout, stats on stderr', (ctx) => {
-    if (!coreImplements(hiProgram())) ctx.skip();
+  it('runs a guest that prints and powers off: exit 0, output on stdout, stats on stderr', () => {
     const r = armlab(['run', '--kernel', file('hi.elf', programElf(hiProgram()))]);
     expect(r.stdout).toBe('hi\n');
     expect(r.code).toBe(0);
@@ -107,20 +106,23 @@ describe('armlab command (spawned)', () => {
     expect(r.stderr.at(-1)).toMatch(STATS);
     expect(STATS.exec(r.stderr.at(-1)!)?.[1]).toBe('10');
   });
-  it('--expect: exit 0 when the text appears, 1 when the guest powers off without it', (ctx) => {
-    if (!coreImplements(hiProgram())) ctx.skip();
+  it('--expect: exit 0 when the text appears, 1 when the guest powers off without it', () => {
     const kernel = file('hi.elf', programElf(hiProgram()));
     expect(armlab(['run', '--kernel', kernel, '--expect', 'hi']).code).toBe(0);
     const miss = armlab(['run', '--kernel', kernel, '--expect', 'bye']);
     expect(miss.code).toBe(EXIT.fault);
     expect(miss.stderr).toContain('armlab: the guest powered off before "bye" appeared');
   });
-  it('feeds stdin to the UART; a guest reset exits 4', (ctx) => {
-    if (!coreImplements(echoProgram('reset'))) ctx.skip();
+  it('feeds stdin to the UART; a guest reset exits 4', () => {
     const r = armlab(['run', '--kernel', file('echo.elf', programElf(echoProgram('reset')))], 'Z');
     expect(r.stdout).toBe('Z');
     expect(r.code).toBe(EXIT.reset);
     expect(r.stderr).toContain('armlab: the guest asked for a reset (PSCI SYSTEM_RESET)');
+  });
+  it('exits 5 with an explanation when the CPU is stuck in an exception loop', () => {
+    const r = armlab(['run', '--kernel', file('udf.elf', programElf([0x00000000]))]); // UDF, no vectors
+    expect(r.code).toBe(EXIT.stuck);
+    expect(r.stderr[0]).toMatch(/^armlab: the CPU is stuck: EC 0x21 \(instruction abort from the same EL\).*VBAR_EL2 = 0x0/);
   });
   it('stops at --max-insns with exit 3', () => {
     const r = armlab(['run', '--kernel', file('loop.elf', programElf(LOOP)), '--max-insns', '1000']);

@@ -196,3 +196,25 @@ describe('hints and maintenance', () => {
     expect([...m.slice(64)].every((b) => b === 0)).toBe(true);
   });
 });
+
+describe('exception loops', () => {
+  it('an exception raised by the vector it enters stops the run with EXIT_EXCEPTION_LOOP', async () => {
+    // VBAR_EL1 points at zeroed RAM: the UDF at CODE goes to CODE+0x200, which is UDF #0 too.
+    const c = await testCore();
+    load(c, [0x00000000]);
+    c.setSysreg(L.SR_VBAR_EL1, BigInt(CODE));
+    expect(c.run(1000)).toBe(L.EXIT_EXCEPTION_LOOP);
+    expect(c.pc).toBe(BigInt(CODE + 0x200));
+    expect(c.insnCount).toBe(2n);
+    expect(esrEc(c, L.SR_ESR_EL1)).toBe(0);
+  });
+  it('an exception from a lower EL into a faulting vector is not yet a loop', async () => {
+    // EL0 UDF -> EL1 vector at +0x400 (zero: UDF) -> +0x200 (UDF) -> +0x200 again: the loop.
+    const c = await testCore();
+    load(c, [0x00000000]);
+    c.setSysreg(L.SR_VBAR_EL1, BigInt(CODE + 0x800));
+    c.setElSp(0, 0, 0n);
+    expect(c.run(1000)).toBe(L.EXIT_EXCEPTION_LOOP);
+    expect(c.insnCount).toBe(3n);
+  });
+});
