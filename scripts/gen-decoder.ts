@@ -9,6 +9,9 @@
 //   rd:5       an unsigned field named rd, 5 bits wide
 //   imm19:19s  a signed field (sign-extended to i64 by its accessor)
 //
+// A line `%fp` makes every encoding of its file an SIMD&FP instruction: before its handler runs, the
+// dispatcher checks CPACR_EL1.FPEN/CPTR_EL2.TFP (state.ts fpTrapEl) and takes the trap (EC 0x07).
+//
 // A name starting with UNALLOC marks an unallocated hole (UNDEFINED); `!unimpl` marks an
 // encoding we deliberately do not implement yet (UNDEFINED plus a counted "unimplemented" event).
 // Every other NAME must be exported as `function NAME(i: u32): void` by src/core/exec/<file>.ts,
@@ -47,6 +50,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const decodeDir = join(root, 'src/core/decode');
 const outDir = join(root, 'src/core/generated');
 
+/** Groups whose .decode file says `%fp`: their instructions are SIMD&FP and check the FP traps first. */
+const fpGroups = new Set<string>();
+
 export function parseTables(dir: string): Pattern[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.decode'))
@@ -60,6 +66,10 @@ export function parseTables(dir: string): Pattern[] {
       const line = raw.replace(/#.*/, '').trim();
       if (!line) return;
       const where = `${file}:${lineNo + 1}`;
+      if (line === '%fp') {
+        fpGroups.add(group);
+        return;
+      }
       const tokens = line.split(/\s+/);
       const name = tokens.shift()!;
       let unimpl = false;
@@ -233,7 +243,8 @@ function main(): void {
     byGroup.get(p.group)!.add(p.name);
   }
   let dec = header;
-  dec += `import { undefinedInstruction, unimplementedInstruction } from "../exceptions";\n`;
+  dec += `import { undefinedInstruction, unimplementedInstruction, fpAccessTrap } from "../exceptions";\n`;
+  dec += `import { fpTrapEl } from "../state";\n`;
   for (const [g, names] of byGroup) dec += `import { ${[...names].join(', ')} } from "../exec/${g}";\n`;
   dec += `\nexport const OP_COUNT: u32 = ${next};\n\n`;
   dec += `/** The op number of instruction word i (0 = unallocated). Pure: depends on i only. */\nexport function decode(i: u32): u32 {\n${emit(tree, '  ')}}\n\n`;
@@ -242,7 +253,8 @@ function main(): void {
   for (const p of pats) {
     if (p.unalloc || done.has(p.op)) continue;
     done.add(p.op);
-    dec += p.unimpl ? `    case ${p.op}: unimplementedInstruction(i); return; // ${p.name}\n` : `    case ${p.op}: ${p.name}(i); return;\n`;
+    const check = fpGroups.has(p.group) ? 'if (fpTrapEl != 0) { fpAccessTrap(); return; } ' : '';
+    dec += p.unimpl ? `    case ${p.op}: ${check}unimplementedInstruction(i); return; // ${p.name}\n` : `    case ${p.op}: ${check}${p.name}(i); return;\n`;
   }
   dec += `    default: undefinedInstruction(); return;\n  }\n}\n`;
   writeFileSync(join(outDir, 'decoder.ts'), dec);

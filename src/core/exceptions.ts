@@ -8,12 +8,13 @@ import {
 } from "./layout";
 import {
   insnPc, nzcv, setPc, setNzcv, currentEl, spSel, setElSp, sr, setSr, haveEl2, userMode,
-  logEvent, setStopRun, setSlowFetch,
+  logEvent, setStopRun, setSlowFetch, fpTrapEl,
 } from "./state";
 
 // ESR_ELx.EC values (Arm ARM D17.2.37).
 export const EC_UNKNOWN: u32 = 0x00;
 export const EC_WFX: u32 = 0x01;
+export const EC_FP_ACCESS: u32 = 0x07;
 export const EC_ILLEGAL_STATE: u32 = 0x0e;
 export const EC_SVC64: u32 = 0x15;
 export const EC_HVC64: u32 = 0x16;
@@ -142,6 +143,14 @@ export function instructionAbort(va: u64, ifsc: u32): void {
 /** PC alignment fault: FAR_ELx holds the misaligned PC. */
 export function pcAlignmentFault(va: u64): void {
   takeException(syncTargetEl(), VEC_SYNC, EC_PC_ALIGN, 0, insnPc, true, va);
+}
+
+/**
+ * An SIMD&FP instruction or register access trapped by CPACR_EL1.FPEN or CPTR_EL2.TFP: EC 0x07 to
+ * fpTrapEl, ISS with CV = 1 and COND = 0xE as for A64 instructions.
+ */
+export function fpAccessTrap(): void {
+  takeException(fpTrapEl, VEC_SYNC, EC_FP_ACCESS, (1 << 24) | (0xe << 20), insnPc, false, 0);
 }
 
 /** BRK #imm: to EL2 when routed there by HCR_EL2.TGE or MDCR_EL2.TDE, else to EL1 (or stay in EL2). */

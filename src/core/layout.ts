@@ -123,6 +123,12 @@ export const SR_SPSR_FIQ = 70;
 export const SR_DBG_BASE = 80; // 16 slots: DBGBVR0..5, DBGBCR0..5, DBGWVR0..3 ... (storage only)
 export const SR_COUNT = 128;
 
+// ---- SIMD&FP registers ----------------------------------------------------------------------------
+// V0..V31, 16 bytes each, little-endian: byte 0 of Vn is the lowest byte of Bn/Hn/Sn/Dn/Qn and lane 0.
+export const OFF_V = 0xc00;
+export const OFF_FPCR = 0xe00; // u32
+export const OFF_FPSR = 0xe04; // u32
+
 // ---- Decode cache ------------------------------------------------------------------------------
 // Direct-mapped, keyed by the instruction word itself: an entry is (u32 word, u32 op). Because
 // the key is the encoding, entries never go stale, whatever the guest writes to memory.

@@ -4,7 +4,7 @@
 import {
   STATE_BASE, OFF_X, OFF_PC, OFF_NZCV, OFF_EL, OFF_SPSEL, OFF_SP_EL0, OFF_SYSREGS, OFF_CFG_HAVE_EL2,
   OFF_CFG_USER_MODE, OFF_CFG_RAM_BASE, OFF_CFG_RAM_SIZE, OFF_LOG_HEAD, OFF_LOG, LOG_CAP, LOG_ENTRY,
-  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, OFF_INSN_COUNT,
+  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_CPACR_EL1, SR_CPTR_EL2, OFF_INSN_COUNT, OFF_V,
 } from "./layout";
 
 /** Address of the next instruction to fetch. Handlers of branches assign it. */
@@ -26,6 +26,12 @@ export let slowFetch: bool = false;
 export let alignStrict: bool = true;
 /** True when stage 1 translation is enabled for the current regime (not modelled yet: see mem.ts). */
 export let stage1On: bool = false;
+/**
+ * Where an SIMD&FP instruction at the current EL traps to (CPACR_EL1.FPEN, CPTR_EL2.TFP), or 0 when
+ * it may execute. Recomputed by updateRegime() whenever the EL or those registers change, so the
+ * per-instruction check is one global load.
+ */
+export let fpTrapEl: u32 = 0;
 
 // Configuration, cached from the state block at reset.
 export let ramBase: u64 = 0;
@@ -58,6 +64,19 @@ export function updateRegime(): void {
   const sctlr = el == 2 ? sr(SR_SCTLR_EL2) : sr(SR_SCTLR_EL1);
   stage1On = (sctlr & 1) != 0 && !(el == 0 && haveEl2 && (sr(SR_HCR_EL2) & (1 << 27)) != 0);
   alignStrict = !userMode && (!stage1On || (sctlr & 2) != 0);
+  fpTrapEl = computeFpTrapEl(el);
+}
+
+/** AArch64.CheckFPAdvSIMDEnabled: the EL an SIMD&FP access at `el` traps to, or 0 if allowed. */
+function computeFpTrapEl(el: u32): u32 {
+  const tge = haveEl2 && (sr(SR_HCR_EL2) & (1 << 27)) != 0;
+  if (el < 2 && !(el == 0 && tge)) {
+    // CPACR_EL1.FPEN: 0b11 allows EL0 and EL1, 0b01 only EL1, otherwise both trap to EL1.
+    const fpen = <u32>(sr(SR_CPACR_EL1) >> 20) & 3;
+    if (fpen != 3 && !(fpen == 1 && el == 1)) return 1;
+  }
+  if (haveEl2 && (sr(SR_CPTR_EL2) & (1 << 10)) != 0) return 2; // CPTR_EL2.TFP
+  return 0;
 }
 
 export function setStopRun(v: bool): void { stopRun = v; }
@@ -138,6 +157,31 @@ export function setBankedSp(el: u32, v: u64): void {
   if (cur == want) setXSP(31, v);
   else store<u64>(want, v);
 }
+
+// ---- SIMD&FP registers ------------------------------------------------------------------------------
+// Vn is 128 bits at OFF_V + 16*n. A write of a scalar (B, H, S, D) or of a 64-bit vector result clears
+// the bits above it: use setVd/setVq, which zero what they do not write.
+
+/** Linear-memory address of Vn. */
+@inline export function vAddr(n: u32): usize { return STATE_BASE + OFF_V + (n << 4); }
+/** Bits 63:0 of Vn (Dn). */
+@inline export function vLo(n: u32): u64 { return load<u64>(vAddr(n)); }
+/** Bits 127:64 of Vn. */
+@inline export function vHi(n: u32): u64 { return load<u64>(vAddr(n), 8); }
+/** Vn <- hi:lo (a full Q write). */
+@inline export function setVq(n: u32, lo: u64, hi: u64): void {
+  store<u64>(vAddr(n), lo);
+  store<u64>(vAddr(n), hi, 8);
+}
+/** Vn <- zero-extended v (a write of Dn, or Sn/Hn/Bn with v already zero-extended). */
+@inline export function setVd(n: u32, v: u64): void {
+  store<u64>(vAddr(n), v);
+  store<u64>(vAddr(n), 0, 8);
+}
+/** All 128 bits of Vn as a wasm v128. */
+@inline export function vq(n: u32): v128 { return v128.load(vAddr(n)); }
+/** Vn <- v (128 bits). */
+@inline export function setVq128(n: u32, v: v128): void { v128.store(vAddr(n), v); }
 
 // ---- System register storage -----------------------------------------------------------------------
 @inline export function sr(idx: i32): u64 { return load<u64>(STATE_BASE + OFF_SYSREGS + (idx << 3)); }

@@ -3,13 +3,13 @@
 import {
   STATE_BASE, OFF_DAIF, OFF_UNIMPL_COUNT, OFF_CFG_PSCI, EV_UNIMPL_SYSREG, EV_UNIMPL_FEATURE, FEATURE_STAGE1_MMU,
   SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_CNTKCTL_EL1, SR_CNTHCTL_EL2, SR_CNTVOFF_EL2, SR_CNTFRQ_EL0,
-  SR_CSSELR_EL1, SR_TPIDRRO_EL0,
+  SR_CSSELR_EL1, SR_TPIDRRO_EL0, SR_CPACR_EL1, SR_CPTR_EL2, OFF_FPCR, OFF_FPSR,
 } from "./layout";
 import {
   nzcv, setNzcv, currentEl, spSel, setElSp, bankedSp, setBankedSp, sr, setSr, haveEl2, icount, insnPc,
-  logEvent, updateRegime, stage1On,
+  logEvent, updateRegime, stage1On, fpTrapEl,
 } from "./state";
-import { undefinedInstruction, takeException, syncTargetEl, VEC_SYNC, EC_SYSREG, HCR_TGE } from "./exceptions";
+import { undefinedInstruction, takeException, syncTargetEl, fpAccessTrap, VEC_SYNC, EC_SYSREG, HCR_TGE } from "./exceptions";
 
 /** Set when the access just attempted took an exception (the MRS/MSR handler then does nothing). */
 export let sysFault: bool = false;
@@ -101,6 +101,23 @@ const K_HCR_EL2: u32 = 0xe088;
 const K_CNTFRQ: u32 = 0xdf00;
 const K_CNTPCT: u32 = 0xdf01;
 const K_CNTVCT: u32 = 0xdf02;
+const K_CPACR_EL1: u32 = 0xc082;
+const K_CPTR_EL2: u32 = 0xe08a;
+const K_FPCR: u32 = 0xda20;
+const K_FPSR: u32 = 0xda21;
+
+// ARMv8.0 without half-precision arithmetic or FP exception trapping: FPCR keeps AHP, DN, FZ and
+// RMode; FPSR keeps QC and the cumulative exception flags (IDC, IXC, UFC, OFC, DZC, IOC).
+const FPCR_MASK: u32 = 0x07c00000;
+const FPSR_MASK: u32 = 0x0800009f;
+
+/** MRS/MSR of FPCR/FPSR honour the SIMD&FP traps; returns false if the access trapped. */
+function fpRegisterAccessOk(): bool {
+  if (fpTrapEl == 0) return true;
+  sysFault = true;
+  fpAccessTrap();
+  return false;
+}
 
 const SCTLR_UMA: u64 = 1 << 9;
 const SCTLR_UCT: u64 = 1 << 15;
@@ -155,6 +172,10 @@ export function readSpecial(minEl: u32, key: u32): u64 {
     }
     case K_SCTLR_EL1: return sr(SR_SCTLR_EL1);
     case K_SCTLR_EL2: return sr(SR_SCTLR_EL2);
+    case K_CPACR_EL1: return sr(SR_CPACR_EL1);
+    case K_CPTR_EL2: return sr(SR_CPTR_EL2);
+    case K_FPCR: return fpRegisterAccessOk() ? <u64>load<u32>(STATE_BASE + OFF_FPCR) : 0;
+    case K_FPSR: return fpRegisterAccessOk() ? <u64>load<u32>(STATE_BASE + OFF_FPSR) : 0;
     case K_HCR_EL2: return sr(SR_HCR_EL2);
     case K_CNTFRQ: {
       if (!el0Gate(key, (sr(SR_CNTKCTL_EL1) & 3) != 0)) return 0;
@@ -197,6 +218,21 @@ export function writeSpecial(minEl: u32, key: u32, v: u64): void {
     case K_TPIDRRO_EL0:
       if (el == 0) { deny(); return; } // read-only at EL0
       setSr(SR_TPIDRRO_EL0, v);
+      return;
+    case K_CPACR_EL1:
+      setSr(SR_CPACR_EL1, v & (3 << 20)); // FPEN; TTA and the SVE/SME fields do not exist here
+      updateRegime();
+      return;
+    case K_CPTR_EL2:
+      // TFP (10) and TCPAC (31) are stored; bits 13:12 and 9:0 are RES1 in the nVHE layout.
+      setSr(SR_CPTR_EL2, (v & ((1 << 10) | (<u64>1 << 31))) | 0x33ff);
+      updateRegime();
+      return;
+    case K_FPCR:
+      if (fpRegisterAccessOk()) store<u32>(STATE_BASE + OFF_FPCR, <u32>v & FPCR_MASK);
+      return;
+    case K_FPSR:
+      if (fpRegisterAccessOk()) store<u32>(STATE_BASE + OFF_FPSR, <u32>v & FPSR_MASK);
       return;
     case K_SCTLR_EL1: writeSctlr(SR_SCTLR_EL1, v); return;
     case K_SCTLR_EL2: writeSctlr(SR_SCTLR_EL2, v); return;

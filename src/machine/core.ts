@@ -100,6 +100,8 @@ export class Core {
       this.setSysreg(L.SR_SCTLR_EL1, 0x0405_c000n);
       this.setSysreg(L.SR_CNTKCTL_EL1, 2n);
       this.setSysreg(L.SR_CNTFRQ_EL0, 62_500_000n);
+      this.setSysreg(L.SR_CPACR_EL1, 3n << 20n); // FPEN = 0b11: SIMD&FP usable at EL0
+      this.exp.reload();
     }
   }
 
@@ -172,6 +174,29 @@ export class Core {
     const bank = spsel ? L.OFF_SP_EL0 + 8 * el : L.OFF_SP_EL0;
     this.set64(bank, sp);
   }
+  /** Vn as a 128-bit value (lane 0 in the low bits). */
+  v(n: number): bigint {
+    const lo = this.s64(L.OFF_V + 16 * n);
+    const hi = this.s64(L.OFF_V + 16 * n + 8);
+    return (hi << 64n) | lo;
+  }
+  setV(n: number, v: bigint): void {
+    this.set64(L.OFF_V + 16 * n, v & 0xffff_ffff_ffff_ffffn);
+    this.set64(L.OFF_V + 16 * n + 8, (v >> 64n) & 0xffff_ffff_ffff_ffffn);
+  }
+  get fpcr(): number {
+    return this.s32(L.OFF_FPCR);
+  }
+  set fpcr(v: number) {
+    this.set32(L.OFF_FPCR, v);
+  }
+  get fpsr(): number {
+    return this.s32(L.OFF_FPSR);
+  }
+  set fpsr(v: number) {
+    this.set32(L.OFF_FPSR, v);
+  }
+
   /** SP_EL0/1/2 as banked (valid after run() returns). */
   spEl(el: number): bigint {
     return this.s64(L.OFF_SP_EL0 + 8 * el);

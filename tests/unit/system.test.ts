@@ -218,3 +218,53 @@ describe('exception loops', () => {
     expect(c.insnCount).toBe(3n);
   });
 });
+
+describe('SIMD&FP access traps and FPCR/FPSR', () => {
+  // mrs x1, fpcr ; msr fpsr, x2 ; an FP/SIMD data-processing word (fadd s0, s1, s2)
+  const MRS_FPCR = 0xd53b4401;
+  const MSR_FPSR = 0xd51b4422;
+  const FADD = 0x1e222820;
+  it('with CPACR_EL1.FPEN = 0, EL1 SIMD&FP accesses trap to EL1 with EC 0x07', async () => {
+    const c = await exec([MRS_FPCR], setVectors, 1);
+    expect(esrEc(c, L.SR_ESR_EL1)).toBe(0x07);
+    expect(c.sysreg(L.SR_ESR_EL1) & 0x1ffffffn).toBe(0x1e00000n); // CV = 1, COND = 0xE
+    expect(c.pc).toBe(BigInt(VBAR1 + 0x200));
+    const f = await exec([FADD], setVectors, 1);
+    expect(esrEc(f, L.SR_ESR_EL1)).toBe(0x07);
+    expect(f.unimplementedCount).toBe(0n); // the trap comes before "unimplemented"
+  });
+  it('FPEN = 0b01 opens EL1 but not EL0; CPTR_EL2.TFP traps EL1 to EL2', async () => {
+    const c = await exec([0xd518104a /* msr cpacr_el1, x10 */, MSR_FPSR, MRS_FPCR], (c) => {
+      setVectors(c);
+      c.setX(10, 1n << 20n);
+      c.setX(2, 0xffff_ffffn);
+    }, 3);
+    expect(c.el).toBe(1);
+    expect(c.fpsr).toBe(0x0800009f); // only QC and the cumulative flags are kept
+    const u = await exec([MRS_FPCR], (c) => {
+      setVectors(c);
+      c.setSysreg(L.SR_CPACR_EL1, 1n << 20n);
+      c.setElSp(0, 0, 0n);
+    }, 1);
+    expect(u.el).toBe(1);
+    expect(esrEc(u, L.SR_ESR_EL1)).toBe(0x07);
+    const h = await exec([0xd51c114b /* msr cptr_el2, x11 at EL2 */, 0xd69f03e0 /* eret */, MRS_FPCR], (c) => {
+      setVectors(c);
+      c.setElSp(2, 1, 0n);
+      c.setX(11, 1n << 10n);
+      c.setSysreg(L.SR_CPACR_EL1, 3n << 20n);
+      c.setSysreg(L.SR_SPSR_EL2, 5n); // EL1h
+      c.setSysreg(L.SR_ELR_EL2, BigInt(CODE + 8));
+    }, 3);
+    expect(h.el).toBe(2);
+    expect(esrEc(h, L.SR_ESR_EL2)).toBe(0x07);
+    expect(h.sysreg(L.SR_ELR_EL2)).toBe(BigInt(CODE + 8));
+  });
+  it('FPCR keeps AHP, DN, FZ and RMode only', async () => {
+    const c = await exec([0xd51b4401 /* msr fpcr, x1 */, 0xd53b4402 /* mrs x2, fpcr */], (c) => {
+      c.setSysreg(L.SR_CPACR_EL1, 3n << 20n);
+      c.setX(1, 0xffff_ffffn);
+    }, 2);
+    expect(c.x(2)).toBe(0x07c00000n);
+  });
+});
