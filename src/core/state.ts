@@ -4,7 +4,7 @@
 import {
   STATE_BASE, OFF_X, OFF_PC, OFF_NZCV, OFF_EL, OFF_SPSEL, OFF_SP_EL0, OFF_SYSREGS, OFF_CFG_HAVE_EL2,
   OFF_CFG_USER_MODE, OFF_CFG_RAM_BASE, OFF_CFG_RAM_SIZE, OFF_LOG_HEAD, OFF_LOG, LOG_CAP, LOG_ENTRY,
-  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_CPACR_EL1, SR_CPTR_EL2, OFF_INSN_COUNT, OFF_V,
+  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_CPACR_EL1, SR_CPTR_EL2, OFF_INSN_COUNT, OFF_V, OFF_FPSR,
 } from "./layout";
 
 /** Address of the next instruction to fetch. Handlers of branches assign it. */
@@ -182,6 +182,11 @@ export function setBankedSp(el: u32, v: u64): void {
 @inline export function vq(n: u32): v128 { return v128.load(vAddr(n)); }
 /** Vn <- v (128 bits). */
 @inline export function setVq128(n: u32, v: v128): void { v128.store(vAddr(n), v); }
+
+/** FPSR.QC <- 1: a saturating SIMD instruction saturated (the flag is cumulative). */
+@inline export function setQC(): void {
+  store<u32>(STATE_BASE + OFF_FPSR, load<u32>(STATE_BASE + OFF_FPSR) | (1 << 27));
+}
 
 // ---- System register storage -----------------------------------------------------------------------
 @inline export function sr(idx: i32): u64 { return load<u64>(STATE_BASE + OFF_SYSREGS + (idx << 3)); }
