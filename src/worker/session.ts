@@ -4,6 +4,7 @@
 //
 // Nothing here touches worker globals: machine.worker.ts injects how to compile the core and fetch
 // files, so this class can also run under Node.
+import { concatBytes } from '../machine/bytes';
 import { Machine, type MachineImages, type MachineOptions } from '../machine/machine';
 import { emptyDigest, type BootSpec, type ImageEntry, type RunState, type StateDigest, type Update, type UpdateListener } from './protocol';
 
@@ -386,7 +387,7 @@ export class MachineSession {
       this.log.push(`[armlab] ${this.logDropped} more log lines dropped`);
       this.logDropped = 0;
     }
-    const update: Update = { uart: concat(this.uart), log: this.log, digest };
+    const update: Update = { uart: concatBytes(this.uart), log: this.log, digest };
     this.uart = [];
     this.log = [];
     // Wait for the UI to take this update before sending the next: if the page falls behind (a
@@ -399,17 +400,4 @@ export class MachineSession {
         if (this.updatePending) this.scheduleUpdate();
       });
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
