@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ArmLab needs on Debian 12. Idempotent and quick when everything is present.
 #   scripts/setup.sh          npm packages (to run the lab)
-#   scripts/setup.sh test     + Debian's Chromium for the end-to-end tests, QEMU for live comparisons
+#   scripts/setup.sh test     + Debian's Chromium for the end-to-end tests, QEMU for live comparisons,
+#                             the AArch64 binutils and dtc that some tests cross-check against
 #   scripts/setup.sh guests   + the AArch64 cross toolchain and QEMU, to rebuild guest images
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ need_pkgs=()
 want() { dpkg -s "$1" >/dev/null 2>&1 || need_pkgs+=("$1"); }
 case "$mode" in
   run) ;;
-  test) want chromium; want qemu-user; want qemu-system-arm ;;
+  test) want chromium; want qemu-user; want qemu-system-arm; want binutils-aarch64-linux-gnu; want device-tree-compiler ;;
   guests) want gcc-aarch64-linux-gnu; want binutils-aarch64-linux-gnu; want libc6-dev-arm64-cross
           want qemu-system-arm; want qemu-user; want device-tree-compiler ;;
   *) echo "usage: $0 [run|test|guests]" >&2; exit 2 ;;
