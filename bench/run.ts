@@ -1,7 +1,8 @@
-// `npm run bench`: runs CPU-bound guests on ArmLab (in this Node process, through the Machine API)
-// and the same ELF on qemu-system-aarch64 (plain TCG) on the same host in the same run, and prints
-// a table: guest, instructions, ArmLab seconds and M instr/s, QEMU seconds, and the ratio of the two
-// wall times. Results also go to bench/results/latest.json.
+// `npm run bench`: runs CPU-bound guests on ArmLab (in this Node process, through the Machine API),
+// in headless Chromium (the built app and its worker, bench/browser.ts), and the same ELF on
+// qemu-system-aarch64 (plain TCG) on the same host in the same run, and prints a table: guest,
+// instructions, ArmLab seconds and M instr/s, Chromium M instr/s, QEMU seconds, and the ratio of the
+// Node and QEMU wall times. Results also go to bench/results/latest.json.
 //
 //   npm run bench                       the default guest, bench-cpu
 //   npm run bench -- bench-cpu hello    any guests of public/images/ by id
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Machine, type StopReason } from '../src/machine/machine';
+import { runInChromium } from './browser';
 import { coreModuleSync } from '../src/machine/wasm-node';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +52,8 @@ interface BenchRow {
   ratio: number | null;
   /** Whether ArmLab printed exactly what QEMU printed (null without QEMU). */
   outputMatches: boolean | null;
+  /** The same guest in headless Chromium through the built app (null when not measured). */
+  chromiumMips: number | null;
 }
 
 const normalise = (s: string): string => s.replace(/\r\n/g, '\n');
@@ -93,12 +97,13 @@ function runQemu(path: string): QemuResult {
 const fmt = (n: number | null, digits: number): string => (n === null ? '-' : n.toFixed(digits));
 
 function printTable(rows: BenchRow[]): void {
-  const header = ['guest', 'instructions', 'ArmLab s', 'ArmLab M instr/s', 'QEMU s', 'ratio (ArmLab/QEMU wall)'];
+  const header = ['guest', 'instructions', 'ArmLab s', 'ArmLab M instr/s', 'Chromium M instr/s', 'QEMU s', 'ratio (ArmLab/QEMU wall)'];
   const body = rows.map((r) => [
     r.guest,
     r.instructions.toLocaleString('en-US'),
     fmt(r.armlabSeconds, 2),
     fmt(r.armlabMips, 1),
+    fmt(r.chromiumMips, 1),
     fmt(r.qemuSeconds, 2),
     r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
   ]);
@@ -137,7 +142,14 @@ async function main(): Promise<void> {
       q = runQemu(path);
       process.stderr.write(`${q.seconds.toFixed(2)} s`);
     }
+    const browser = await runInChromium(root, guest, QEMU_TIMEOUT_MS);
+    if (browser) process.stderr.write(`, Chromium... ${browser.seconds.toFixed(2)} s`);
+    else process.stderr.write(', Chromium skipped (needs /usr/bin/chromium and dist/: npm run build)');
     process.stderr.write('\n');
+    if (browser && (browser.state !== 'powered-off' || browser.instructions !== a.instructions)) {
+      console.error(`${guest}: in Chromium the guest ended '${browser.state}' after ${browser.instructions} instructions (Node: ${a.instructions})`);
+      failed = true;
+    }
 
     const matches = q ? q.output === a.output : null;
     if (a.reason !== 'poweroff') {
@@ -157,6 +169,7 @@ async function main(): Promise<void> {
       qemuSeconds: q ? q.seconds : null,
       ratio: q ? a.seconds / q.seconds : null,
       outputMatches: matches,
+      chromiumMips: browser ? browser.instructions / browser.seconds / 1e6 : null,
     });
   }
 

@@ -7,14 +7,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumPath, launchChromium } from './chromium';
 import { serveStatic } from './server';
 import { tests } from './tests';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const results = join(root, 'test-results');
-const chromiumPath = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 const filter = process.env['E2E_FILTER'] ?? '';
 const externalUrl = process.env['E2E_URL'];
 
@@ -43,11 +43,7 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   try {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     console.log(`e2e: ${server.url} in Chromium ${browser.version()}`);
     for (const test of tests) {
       if (filter && !test.name.includes(filter)) continue;
