@@ -2,62 +2,19 @@
 // (DUP/INS/UMOV/SMOV), permutes (ZIP/UZP/TRN, EXT, TBL/TBX), modified immediates (MOVI/MVNI/ORR/BIC/
 // FMOV vector) and the FMOV bit moves between general and SIMD&FP registers. Arm ARM C7.2.
 //
-// Lanes are read straight from the register file; results are built in rLo:rHi and written at the end,
+// Lanes are read straight from the register file; results are built in resLo:resHi (src/core/simd.ts) and written at the end,
 // so a destination that is also a source reads its old value (the pseudocode's operand1 = V[n] first).
 import { q, u, size, rn, rd, rm, imm5, imm4, immh, immb, rnd, acc, nsat, nrnd, part, len, tbx, abc, cmode, defgh, fromgen } from "../generated/fields_simd_2";
 import { X, setX, vAddr, vLo, vHi, setVq, setVd, setQC } from "../state";
+import { laneMask, elemU, elemS, elem, put, writeResult, clearResult, signedSatQ, unsignedSatQ, resLo, resHi } from "../simd";
 
-// ---- lane helpers -----------------------------------------------------------------------------------
-
-let rLo: u64 = 0;
-let rHi: u64 = 0;
-
-/** All-ones in the low 8 << size bits. */
-@inline function laneMask(sz: u32): u64 {
-  return sz >= 3 ? <u64>-1 : (<u64>1 << (<u64>8 << sz)) - 1;
-}
-
-/** Element e (8 << sz bits) of Vn, zero-extended. */
-@inline function elemU(n: u32, e: u32, sz: u32): u64 {
-  const a = vAddr(n) + (<usize>e << sz);
-  if (sz == 0) return <u64>load<u8>(a);
-  if (sz == 1) return <u64>load<u16>(a);
-  if (sz == 2) return <u64>load<u32>(a);
-  return load<u64>(a);
-}
-
-/** Element e (8 << sz bits) of Vn, sign-extended. */
-@inline function elemS(n: u32, e: u32, sz: u32): i64 {
-  const a = vAddr(n) + (<usize>e << sz);
-  if (sz == 0) return <i64>load<i8>(a);
-  if (sz == 1) return <i64>load<i16>(a);
-  if (sz == 2) return <i64>load<i32>(a);
-  return load<i64>(a);
-}
+// ---- lane helpers (the shared ones are in src/core/simd.ts) -------------------------------------
 
 /** v zero- (uns) or sign-extended from 8 << sz bits. */
 @inline function extend(v: u64, sz: u32, uns: bool): i64 {
   if (sz >= 3) return <i64>v;
   const sh = <u64>64 - (<u64>8 << sz);
   return uns ? <i64>((v << sh) >>> sh) : (<i64>(v << sh)) >> sh;
-}
-
-@inline function elem(n: u32, e: u32, sz: u32, uns: bool): i64 {
-  return uns ? <i64>elemU(n, e, sz) : elemS(n, e, sz);
-}
-
-/** Result element e (8 << sz bits) <- v. rLo:rHi must start cleared. */
-@inline function put(e: u32, sz: u32, v: u64): void {
-  const pos = <u64>e << (<u64>sz + 3);
-  const m = v & laneMask(sz);
-  if (pos < 64) rLo |= m << pos;
-  else rHi |= m << (pos - 64);
-}
-
-/** Vd <- rLo:rHi, a 128-bit (q) or 64-bit vector (upper half cleared). */
-@inline function writeResult(d: u32, isQ: u32): void {
-  if (isQ) setVq(d, rLo, rHi);
-  else setVd(d, rLo);
 }
 
 /** v replicated to fill 64 bits from an element of 8 << sz bits. */
@@ -73,20 +30,14 @@ let rHi: u64 = 0;
 
 // ---- saturation (SignedSatQ / UnsignedSatQ) -------------------------------------------------------
 
-/** v saturated to a signed 8 << sz bit integer (sz <= 2, so v's range fits i64); sets FPSR.QC. */
+/** SignedSatQ to an element of 8 << sz bits (sz <= 2), as a lane value. */
 @inline function satS(v: i64, sz: u32): u64 {
-  const max = (<i64>1 << ((<i64>8 << sz) - 1)) - 1;
-  if (v > max) { setQC(); return <u64>max; }
-  if (v < -max - 1) { setQC(); return <u64>(-max - 1); }
-  return <u64>v;
+  return <u64>signedSatQ(v, 8 << sz);
 }
 
-/** v saturated to an unsigned 8 << sz bit integer (sz <= 2); sets FPSR.QC. */
+/** UnsignedSatQ to an element of 8 << sz bits (sz <= 2), as a lane value. */
 @inline function satU(v: i64, sz: u32): u64 {
-  const max = <i64>laneMask(sz);
-  if (v > max) { setQC(); return <u64>max; }
-  if (v < 0) { setQC(); return 0; }
-  return <u64>v;
+  return <u64>unsignedSatQ(v, 8 << sz);
 }
 
 // ---- two-register miscellaneous --------------------------------------------------------------------
@@ -95,9 +46,9 @@ let rHi: u64 = 0;
 function rev(i: u32, csz: u32): void {
   const sz = size(i), n = rn(i), isQ = q(i), ne = elems(isQ, sz);
   const flip = (<u32>1 << (csz - sz)) - 1; // elements per container - 1
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, elemU(n, e ^ flip, sz));
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 export function REV16(i: u32): void { rev(i, 1); }
 export function REV32(i: u32): void { rev(i, 2); }
@@ -107,13 +58,13 @@ export function REV64(i: u32): void { rev(i, 3); }
 function addlp(i: u32, accumulate: bool): void {
   const sz = size(i), n = rn(i), d = rd(i), isQ = q(i), uns = u(i) == 1;
   const ne = elems(isQ, sz + 1);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     let sum = <u64>(elem(n, 2 * e, sz, uns) + elem(n, 2 * e + 1, sz, uns));
     if (accumulate) sum += elemU(d, e, sz + 1);
     put(e, sz + 1, sum);
   }
-  writeResult(d, isQ);
+  writeResult(d, isQ != 0);
 }
 export function ADDLP(i: u32): void { addlp(i, false); }
 export function ADALP(i: u32): void { addlp(i, true); }
@@ -148,12 +99,12 @@ function usqadd1(accV: u64, x: u64, sz: u32): u64 {
 
 function sqaddVec(i: u32, unsignedAcc: bool): void {
   const sz = size(i), n = rn(i), d = rd(i), isQ = q(i), ne = elems(isQ, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     const a = elemU(d, e, sz), x = elemU(n, e, sz);
     put(e, sz, unsignedAcc ? usqadd1(a, x, sz) : suqadd1(a, x, sz));
   }
-  writeResult(d, isQ);
+  writeResult(d, isQ != 0);
 }
 export function SUQADD_vec(i: u32): void { sqaddVec(i, false); }
 export function USQADD_vec(i: u32): void { sqaddVec(i, true); }
@@ -170,7 +121,7 @@ export function USQADD_sc(i: u32): void {
 export function CLS_CLZ(i: u32): void {
   const sz = size(i), n = rn(i), isQ = q(i), ne = elems(isQ, sz);
   const pad = <i64>64 - (<i64>8 << sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     let r: i64;
     if (u(i)) r = clz<i64>(<i64>elemU(n, e, sz)) - pad;
@@ -180,14 +131,14 @@ export function CLS_CLZ(i: u32): void {
     }
     put(e, sz, <u64>r);
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 
 export function CNT(i: u32): void {
   const n = rn(i), isQ = q(i), ne = elems(isQ, 0);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, 0, popcnt<u64>(elemU(n, e, 0)));
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 export function NOT(i: u32): void {
   const n = rn(i);
@@ -198,7 +149,7 @@ export function NOT(i: u32): void {
 /** RBIT (vector): reverse the bits of each byte. */
 export function RBIT_vec(i: u32): void {
   const n = rn(i), isQ = q(i), ne = elems(isQ, 0);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     let b = <u32>elemU(n, e, 0);
     b = ((b & 0xf0) >> 4) | ((b & 0x0f) << 4);
@@ -206,7 +157,7 @@ export function RBIT_vec(i: u32): void {
     b = ((b & 0xaa) >> 1) | ((b & 0x55) << 1);
     put(e, 0, <u64>b);
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 
 /** SQABS (neg = false) / SQNEG of one element. */
@@ -220,9 +171,9 @@ function sqabsneg1(x: u64, sz: u32, neg: bool): u64 {
 }
 export function SQABS_SQNEG_vec(i: u32): void {
   const sz = size(i), n = rn(i), isQ = q(i), ne = elems(isQ, sz), neg = u(i) == 1;
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, sqabsneg1(elemU(n, e, sz), sz, neg));
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 export function SQABS_SQNEG_sc(i: u32): void {
   const sz = size(i);
@@ -239,9 +190,9 @@ export function SQABS_SQNEG_sc(i: u32): void {
 }
 function cmpZeroVec(i: u32, kind: u32): void {
   const sz = size(i), n = rn(i), isQ = q(i), ne = elems(isQ, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, cmpZero1(elemS(n, e, sz), kind) ? <u64>-1 : 0);
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 export function CMGT_CMGE_zero(i: u32): void { cmpZeroVec(i, u(i)); }
 export function CMEQ_CMLE_zero(i: u32): void { cmpZeroVec(i, 2 + u(i)); }
@@ -255,12 +206,12 @@ export function CMLT_zero_sc(i: u32): void { setVd(rd(i), cmpZero1(<i64>vLo(rn(i
 /** ABS (u = 0) / NEG (u = 1), wrapping. */
 export function ABS_NEG_vec(i: u32): void {
   const sz = size(i), n = rn(i), isQ = q(i), ne = elems(isQ, sz), neg = u(i) == 1;
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     const s = elemS(n, e, sz);
     put(e, sz, <u64>(neg || s < 0 ? -s : s));
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 export function ABS_NEG_sc(i: u32): void {
   const s = <i64>vLo(rn(i));
@@ -287,9 +238,9 @@ function narrow1(x: u64, sz: u32, kind: u32): u64 {
 
 function narrowVec(i: u32, kind: u32): void {
   const sz = size(i), n = rn(i), ne = elems(0, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, narrow1(elemU(n, e, sz + 1), sz, kind));
-  writeNarrow(rd(i), q(i), rLo);
+  writeNarrow(rd(i), q(i), resLo);
 }
 export function XTN(i: u32): void { narrowVec(i, 0); }
 export function SQXTUN_vec(i: u32): void { narrowVec(i, 2); }
@@ -306,9 +257,9 @@ export function SQXTN_UQXTN_sc(i: u32): void {
 /** Widen the lower (Q = 0) or upper half of Vn, each element extended then shifted left by sh. */
 function widen(i: u32, sz: u32, uns: bool, sh: u32): void {
   const n = rn(i), base: u32 = q(i) ? 8 >> sz : 0, ne = elems(1, sz + 1);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz + 1, <u64>elem(n, base + e, sz, uns) << sh);
-  setVq(rd(i), rLo, rHi);
+  setVq(rd(i), resLo, resHi);
 }
 /** SHLL: shift left by the element width. */
 export function SHLL(i: u32): void { widen(i, size(i), true, <u32>8 << size(i)); }
@@ -387,55 +338,55 @@ export function DUP_sc(i: u32): void { setVd(rd(i), elemU(rn(i), imm5Index(i), i
 /** UZP1/UZP2: the even (part 0) or odd elements of Vn:Vm (Vn lower). */
 export function UZP(i: u32): void {
   const sz = size(i), n = rn(i), m = rm(i), isQ = q(i), ne = elems(isQ, sz), p = part(i);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     const src: u32 = 2 * e + p; // index into Vm:Vn, each holding ne elements
     put(e, sz, src < ne ? elemU(n, src, sz) : elemU(m, src - ne, sz));
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 /** TRN1/TRN2: even lanes from Vn, odd lanes from Vm, both taking elements 2k + part. */
 export function TRN(i: u32): void {
   const sz = size(i), n = rn(i), m = rm(i), isQ = q(i), ne = elems(isQ, sz), p = part(i);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let k: u32 = 0; k < ne; k += 2) {
     put(k, sz, elemU(n, k + p, sz));
     put(k + 1, sz, elemU(m, k + p, sz));
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 /** ZIP1/ZIP2: interleave the lower (part 0) or upper halves of Vn and Vm. */
 export function ZIP(i: u32): void {
   const sz = size(i), n = rn(i), m = rm(i), isQ = q(i), ne = elems(isQ, sz), base: u32 = part(i) ? ne >> 1 : 0;
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let k: u32 = 0; k < ne >> 1; k++) {
     put(2 * k, sz, elemU(n, base + k, sz));
     put(2 * k + 1, sz, elemU(m, base + k, sz));
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 
 /** EXT: bytes imm4.. of Vm:Vn (Vn lower). */
 export function EXT(i: u32): void {
   const n = rn(i), m = rm(i), isQ = q(i), nb = elems(isQ, 0), pos = imm4(i);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < nb; e++) {
     const b = pos + e;
     put(e, 0, b < nb ? elemU(n, b, 0) : elemU(m, b - nb, 0));
   }
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 
 /** TBL/TBX: byte lookup in 1-4 consecutive table registers (wrapping after V31). */
 export function TBL_TBX(i: u32): void {
   const d = rd(i), m = rm(i), n = rn(i), isQ = q(i), nb = elems(isQ, 0), limit = (len(i) + 1) << 4;
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < nb; e++) {
     const idx = <u32>elemU(m, e, 0);
     if (idx < limit) put(e, 0, elemU((n + (idx >> 4)) & 31, idx & 15, 0));
     else if (tbx(i)) put(e, 0, elemU(d, e, 0)); // TBX keeps the destination byte, TBL gives 0
   }
-  writeResult(d, isQ);
+  writeResult(d, isQ != 0);
 }
 
 // ---- modified immediate --------------------------------------------------------------------------
@@ -515,9 +466,9 @@ function shr1(x: u64, sz: u32, sh: u32, uns: bool, round: bool): u64 {
 }
 export function SHR_vec(i: u32): void {
   const sz = shSize(i), sh = rightShift(i, sz), n = rn(i), d = rd(i), isQ = q(i), ne = elems(isQ, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, shrAcc1(i, elemU(n, e, sz), elemU(d, e, sz), sz, sh));
-  writeResult(d, isQ);
+  writeResult(d, isQ != 0);
 }
 export function SHR_sc(i: u32): void {
   const d = rd(i);
@@ -536,9 +487,9 @@ export function SHR_sc(i: u32): void {
 }
 export function SRI_vec(i: u32): void {
   const sz = shSize(i), sh = rightShift(i, sz), n = rn(i), d = rd(i), isQ = q(i), ne = elems(isQ, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, sri1(elemU(n, e, sz), elemU(d, e, sz), sz, sh));
-  writeResult(d, isQ);
+  writeResult(d, isQ != 0);
 }
 export function SRI_sc(i: u32): void {
   const d = rd(i);
@@ -547,12 +498,12 @@ export function SRI_sc(i: u32): void {
 /** SHL (u = 0) / SLI (u = 1). */
 export function SHL_SLI_vec(i: u32): void {
   const sz = shSize(i), sh = leftShift(i, sz), n = rn(i), d = rd(i), isQ = q(i), ne = elems(isQ, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) {
     const x = elemU(n, e, sz);
     put(e, sz, u(i) ? sli1(x, elemU(d, e, sz), sz, sh) : x << sh);
   }
-  writeResult(d, isQ);
+  writeResult(d, isQ != 0);
 }
 export function SHL_SLI_sc(i: u32): void {
   const d = rd(i), sh = leftShift(i, 3), x = vLo(rn(i));
@@ -583,9 +534,9 @@ function qshl1(x: u64, sz: u32, sh: u32, kind: u32): u64 {
 }
 function qshlVec(i: u32, kind: u32): void {
   const sz = shSize(i), sh = leftShift(i, sz), n = rn(i), isQ = q(i), ne = elems(isQ, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, qshl1(elemU(n, e, sz), sz, sh, kind));
-  writeResult(rd(i), isQ);
+  writeResult(rd(i), isQ != 0);
 }
 function qshlSc(i: u32, kind: u32): void {
   const sz = shSize(i);
@@ -611,9 +562,9 @@ function shrn1(i: u32, x: u64, sz: u32, sh: u32): u64 {
 }
 export function SHRN_vec(i: u32): void {
   const sz = shSize(i), sh = rightShift(i, sz), n = rn(i), ne = elems(0, sz);
-  rLo = 0; rHi = 0;
+  clearResult();
   for (let e: u32 = 0; e < ne; e++) put(e, sz, shrn1(i, elemU(n, e, sz + 1), sz, sh));
-  writeNarrow(rd(i), q(i), rLo);
+  writeNarrow(rd(i), q(i), resLo);
 }
 export function SHRN_sc(i: u32): void {
   const sz = shSize(i);

@@ -2,82 +2,16 @@
 // vector x indexed element and their scalar forms, scalar pairwise ADDP. Decode: 70-simd_3.decode.
 //
 // Elements are read straight from the register file (little-endian, lane 0 lowest) and the result is
-// built in rlo/rhi before Vd is written, so Vd may alias Vn or Vm. Operand values are carried as i64:
+// built in resLo/resHi before Vd is written, so Vd may alias Vn or Vm. Operand values are carried as i64:
 // sign-extended for the signed ("S") forms and zero-extended for the unsigned ("U") forms, which is
 // exact for every op on elements up to 32 bits; the few ops with 64-bit elements (add/sub, compares,
 // shifts, saturating add/sub) treat the 64-bit case explicitly.
 import { q, size, rm, rn, rd, l, m, rm4, h } from "../generated/fields_simd_3";
 import { vAddr, vLo, vHi, setVq, setVd, setQC } from "../state";
-
-// ---- Lane access ------------------------------------------------------------------------------------
-
-/** Element idx of Vn (2^size bytes), zero-extended. */
-@inline function elt(n: u32, idx: u32, sz: u32): u64 {
-  const a = vAddr(n) + (<usize>idx << sz);
-  if (sz == 0) return <u64>load<u8>(a);
-  if (sz == 1) return <u64>load<u16>(a);
-  if (sz == 2) return <u64>load<u32>(a);
-  return load<u64>(a);
-}
-
-/** Element idx of Vn, sign-extended. */
-@inline function selt(n: u32, idx: u32, sz: u32): i64 {
-  const a = vAddr(n) + (<usize>idx << sz);
-  if (sz == 0) return <i64>load<i8>(a);
-  if (sz == 1) return <i64>load<i16>(a);
-  if (sz == 2) return <i64>load<i32>(a);
-  return load<i64>(a);
-}
-
-/** Element idx, signed or unsigned as the instruction says. */
-@inline function ext(n: u32, idx: u32, sz: u32, uns: bool): i64 {
-  return uns ? <i64>elt(n, idx, sz) : selt(n, idx, sz);
-}
-
-// The result under construction: bits 63:0 and 127:64.
-let rlo: u64 = 0;
-let rhi: u64 = 0;
-
-/** Result element idx (2^sz bytes) <- the low bits of v. The result must start zeroed there. */
-@inline function put(idx: u32, sz: u32, v: u64): void {
-  if (sz == 3) {
-    if (idx == 0) rlo = v;
-    else rhi = v;
-    return;
-  }
-  const bits = idx << (sz + 3);
-  const mask: u64 = (<u64>1 << (<u64>8 << sz)) - 1;
-  if (bits < 64) rlo |= (v & mask) << bits;
-  else rhi |= (v & mask) << (bits - 64);
-}
-
-/** Vd <- the result: all 128 bits, or (Q = 0, and every scalar) the low 64 with the top cleared. */
-@inline function commit(d: u32, full: bool): void {
-  if (full) setVq(d, rlo, rhi);
-  else setVd(d, rlo);
-}
-
-// ---- Saturation (Arm ARM SignedSatQ/UnsignedSatQ); every saturation sets FPSR.QC --------------------
-
-/** SignedSatQ(v, esize) for esize < 64 (v exact in i64). */
-@inline function satS(v: i64, esize: u32): i64 {
-  const max: i64 = (<i64>1 << (esize - 1)) - 1;
-  const min: i64 = -max - 1;
-  if (v > max) { setQC(); return max; }
-  if (v < min) { setQC(); return min; }
-  return v;
-}
-
-/** UnsignedSatQ(v, esize) for esize < 64 (v exact in i64). */
-@inline function satU(v: i64, esize: u32): i64 {
-  const max: i64 = (<i64>1 << esize) - 1;
-  if (v > max) { setQC(); return max; }
-  if (v < 0) { setQC(); return 0; }
-  return v;
-}
+import { elemU, elemS, elem, put, writeResult, clearResult, signedSatQ, unsignedSatQ, resLo, resHi } from "../simd";
 
 function qadd(a: i64, b: i64, esize: u32, uns: bool): i64 {
-  if (esize < 64) return uns ? satU(a + b, esize) : satS(a + b, esize);
+  if (esize < 64) return uns ? unsignedSatQ(a + b, esize) : signedSatQ(a + b, esize);
   const r = a + b;
   if (uns) {
     if (<u64>r < <u64>a) { setQC(); return -1; }
@@ -88,7 +22,7 @@ function qadd(a: i64, b: i64, esize: u32, uns: bool): i64 {
 }
 
 function qsub(a: i64, b: i64, esize: u32, uns: bool): i64 {
-  if (esize < 64) return uns ? satU(a - b, esize) : satS(a - b, esize);
+  if (esize < 64) return uns ? unsignedSatQ(a - b, esize) : signedSatQ(a - b, esize);
   const r = a - b;
   if (uns) {
     if (<u64>a < <u64>b) { setQC(); return 0; }
@@ -147,7 +81,7 @@ function shiftReg(a: i64, shift: i32, esize: u32, uns: bool, rnd: bool, sat: boo
 @inline function qdmulh(a: i64, b: i64, esize: u32, rnd: bool): i64 {
   // 2ab + 2^(esize-1) >> esize == ab + 2^(esize-2) >> (esize-1); ab fits in i64 with room for the round.
   const p = a * b;
-  return satS((rnd ? p + (<i64>1 << (esize - 2)) : p) >> (esize - 1), esize);
+  return signedSatQ((rnd ? p + (<i64>1 << (esize - 2)) : p) >> (esize - 1), esize);
 }
 
 /** SQDMULL: SignedSatQ(2*a*b, 2*esize), esize 16 or 32. Only MIN*MIN overflows. */
@@ -205,23 +139,21 @@ const K_QDMULH: u32 = 23, K_QRDMULH: u32 = 24;
   const sz = size(i), n = rn(i), mm = rm(i), d = rd(i), full = q(i) != 0;
   const esize: u32 = 8 << sz;
   const count: u32 = (full ? 16 : 8) >> sz;
-  rlo = 0;
-  rhi = 0;
+  clearResult();
   for (let e: u32 = 0; e < count; e++) {
-    const r = same1(op, ext(n, e, sz, uns), ext(mm, e, sz, uns), ext(d, e, sz, uns), esize, uns);
+    const r = same1(op, elem(n, e, sz, uns), elem(mm, e, sz, uns), elem(d, e, sz, uns), esize, uns);
     put(e, sz, <u64>r);
   }
-  commit(d, full);
+  writeResult(d, full);
 }
 
 /** Scalar three same: element 0 only, zero-extended into Vd. */
 @inline function sameScalar(i: u32, op: u32, uns: bool): void {
   const sz = size(i), d = rd(i);
-  rlo = 0;
-  rhi = 0;
-  const r = same1(op, ext(rn(i), 0, sz, uns), ext(rm(i), 0, sz, uns), 0, 8 << sz, uns);
+  clearResult();
+  const r = same1(op, elem(rn(i), 0, sz, uns), elem(rm(i), 0, sz, uns), 0, 8 << sz, uns);
   put(0, sz, <u64>r);
-  setVd(d, rlo);
+  setVd(d, resLo);
 }
 
 /** Pairwise: element e of the result combines elements 2e and 2e+1 of the concatenation Vm:Vn. */
@@ -230,14 +162,13 @@ const K_QDMULH: u32 = 23, K_QRDMULH: u32 = 24;
   const esize: u32 = 8 << sz;
   const count: u32 = (full ? 16 : 8) >> sz;
   const half = count >> 1;
-  rlo = 0;
-  rhi = 0;
+  clearResult();
   for (let e: u32 = 0; e < count; e++) {
     const src = e < half ? n : mm;
     const k = (e < half ? e : e - half) << 1;
-    put(e, sz, <u64>same1(op, ext(src, k, sz, uns), ext(src, k + 1, sz, uns), 0, esize, uns));
+    put(e, sz, <u64>same1(op, elem(src, k, sz, uns), elem(src, k + 1, sz, uns), 0, esize, uns));
   }
-  commit(d, full);
+  writeResult(d, full);
 }
 
 export function SHADD(i: u32): void { same(i, K_HADD, false); }
@@ -420,16 +351,15 @@ const L_MUL: u32 = 6, L_QDMLA: u32 = 7, L_QDMLS: u32 = 8, L_QDMUL: u32 = 9, L_PM
   const esize: u32 = 8 << sz;
   const count: u32 = scalar ? 1 : 8 >> sz;
   const part: u32 = scalar ? 0 : q(i) * count;
-  rlo = 0;
-  rhi = 0;
-  const bFixed: i64 = bIdx >= 0 ? ext(mReg, <u32>bIdx, sz, uns) : 0;
+  clearResult();
+  const bFixed: i64 = bIdx >= 0 ? elem(mReg, <u32>bIdx, sz, uns) : 0;
   for (let e: u32 = 0; e < count; e++) {
-    const a = wide ? ext(n, e, sz + 1, uns) : ext(n, e + part, sz, uns);
-    const b = bIdx >= 0 ? bFixed : ext(mReg, e + part, sz, uns);
-    put(e, sz + 1, <u64>long1(op, a, b, selt(d, e, sz + 1), esize));
+    const a = wide ? elem(n, e, sz + 1, uns) : elem(n, e + part, sz, uns);
+    const b = bIdx >= 0 ? bFixed : elem(mReg, e + part, sz, uns);
+    put(e, sz + 1, <u64>long1(op, a, b, elemS(d, e, sz + 1), esize));
   }
-  if (scalar) setVd(d, rlo);
-  else setVq(d, rlo, rhi);
+  if (scalar) setVd(d, resLo);
+  else setVq(d, resLo, resHi);
 }
 
 export function SADDL(i: u32): void { longOp(i, L_ADD, false, false, rm(i), -1, false); }
@@ -467,16 +397,16 @@ export function SQDMULL_s(i: u32): void { longOp(i, L_QDMUL, false, false, rm(i)
   const esize: u64 = <u64>8 << sz;
   const count: u32 = 8 >> sz;
   const round: u64 = rnd ? <u64>1 << (esize - 1) : 0;
-  rlo = full ? vLo(d) : 0;
-  rhi = 0;
+  resLo = full ? vLo(d) : 0;
+  resHi = 0;
   const part: u32 = full ? count : 0;
   for (let e: u32 = 0; e < count; e++) {
-    const a = elt(n, e, sz + 1), b = elt(mm, e, sz + 1);
+    const a = elemU(n, e, sz + 1), b = elemU(mm, e, sz + 1);
     // Only bits [2*esize-1:esize] are kept, so arithmetic modulo 2^64 is exact here.
     const r = ((sub ? a - b : a + b) + round) >> esize;
     put(e + part, sz, r);
   }
-  commit(d, full);
+  writeResult(d, full);
 }
 
 export function ADDHN(i: u32): void { narrowHigh(i, false, false); }
@@ -498,13 +428,12 @@ export function RSUBHN(i: u32): void { narrowHigh(i, true, true); }
   const sz = size(i), n = rn(i), d = rd(i), full = !scalar && q(i) != 0;
   const esize: u32 = 8 << sz;
   const count: u32 = scalar ? 1 : (full ? 16 : 8) >> sz;
-  const b = selt(idxReg(i), <u32>idxNum(i), sz);
-  rlo = 0;
-  rhi = 0;
+  const b = elemS(idxReg(i), <u32>idxNum(i), sz);
+  clearResult();
   for (let e: u32 = 0; e < count; e++) {
-    put(e, sz, <u64>same1(op, selt(n, e, sz), b, selt(d, e, sz), esize, false));
+    put(e, sz, <u64>same1(op, elemS(n, e, sz), b, elemS(d, e, sz), esize, false));
   }
-  commit(d, full);
+  writeResult(d, full);
 }
 
 export function MUL_el(i: u32): void { byElement(i, K_MUL, false); }
