@@ -230,3 +230,47 @@ export function exclusiveMonitorsPass(pa: u64, size: u32): bool {
 export function clearExclusiveLocal(): void {
   store<u32>(STATE_BASE + OFF_EXCL_VALID, 0);
 }
+
+// ---- 128-bit SIMD&FP accesses (LDR/STR Qt, LDP/STP Qt) -------------------------------------------
+// The Arm ARM (Mem[] with AccType_VEC) treats a 16-byte access as two 8-byte single-copy-atomic
+// halves, but its alignment check (Device memory, here alignStrict) is against the whole 16 bytes.
+
+/** Bits 127:64 of the last readMem128. */
+export let mem128Hi: u64 = 0;
+
+/** The 16-byte alignment check of a 128-bit access; raises the Alignment fault and returns true. */
+function misaligned128(va: u64, flags: u32, write: bool): bool {
+  memFault = false;
+  if (!misaligned(va, 16, flags)) return false;
+  dataAbort(va, FSC_ALIGNMENT, write);
+  memFault = true;
+  return true;
+}
+
+/** Reads 16 bytes at va: returns bits 63:0, bits 127:64 go to mem128Hi. Check memFault afterwards. */
+export function readMem128(va: u64, flags: u32): u64 {
+  if (misaligned128(va, flags, false)) return 0;
+  const lo = readMem(va, 8, flags);
+  if (memFault) return 0;
+  const hi = readMem(va + 8, 8, flags);
+  if (memFault) return 0;
+  mem128Hi = hi;
+  return lo;
+}
+
+/**
+ * Writes 16 bytes (lo at va, hi at va + 8). A fault leaves memory unwritten: when the halves lie in
+ * different pages (the smallest granule) both are translated before either is written.
+ */
+export function writeMem128(va: u64, lo: u64, hi: u64, flags: u32): void {
+  if (misaligned128(va, flags, true)) return;
+  if ((<u32>va & 0xfff) > 0xff0) {
+    translateData(va, 8, flags, true);
+    if (memFault) return;
+    translateData(va + 8, 8, flags, true);
+    if (memFault) return;
+  }
+  writeMem(va, 8, lo, flags);
+  if (memFault) return;
+  writeMem(va + 8, 8, hi, flags);
+}

@@ -30,7 +30,7 @@ import {
  * The base register Xn|SP is about to be used: for n == 31 that is SP, and CheckSPAlignment applies.
  * Returns true when an SP alignment fault was taken (the instruction then does nothing more).
  */
-@inline function spFault(n: u32): bool {
+@inline export function spFault(n: u32): bool {
   return n == 31 && (XSP(31) & 15) != 0 && checkSpAlignment();
 }
 
@@ -186,11 +186,19 @@ export function LDTRS(i: u32): void {
 
 // ---- Register offset ---------------------------------------------------------------------------------
 
-/** ExtendReg(m, option, S ? size : 0): UXTW/SXTW take Wm, LSL/SXTX the whole of Xm. */
+/**
+ * ExtendReg(m, option, shift) of the register-offset forms (also used by the SIMD&FP ones): option<0>
+ * (whole) takes all of Xm (LSL/UXTX, SXTX), otherwise Wm zero- or sign-extended (UXTW, SXTW).
+ */
+@inline export function extendRegOffset(m: u32, signed: bool, whole: bool, shift: u32): u64 {
+  let off = X(m);
+  if (!whole) off = signed ? <u64><i64><i32>off : off & 0xffffffff;
+  return off << <u64>shift;
+}
+
+/** ExtendReg(m, option, S ? size : 0). */
 @inline function regOffset(i: u32): u64 {
-  let off = X(rm(i));
-  if (!optx(i)) off = optsx(i) ? <u64><i64><i32>off : off & 0xffffffff;
-  return off << (s(i) ? <u64>size(i) : 0);
+  return extendRegOffset(rm(i), optsx(i) != 0, optx(i) != 0, s(i) ? size(i) : 0);
 }
 
 export function STR_reg(i: u32): void {
