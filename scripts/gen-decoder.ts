@@ -248,14 +248,26 @@ function main(): void {
   for (const [g, names] of byGroup) dec += `import { ${[...names].join(', ')} } from "../exec/${g}";\n`;
   dec += `\nexport const OP_COUNT: u32 = ${next};\n\n`;
   dec += `/** The op number of instruction word i (0 = unallocated). Pure: depends on i only. */\nexport function decode(i: u32): u32 {\n${emit(tree, '  ')}}\n\n`;
-  dec += `/** Runs the handler of op for instruction word i (inlined into the run loop). */\n@inline export function execute(op: u32, i: u32): void {\n  switch (op) {\n`;
-  const done = new Set<number>();
+  // The integer ops are dispatched from a switch inlined into the run loop. SIMD&FP ops (groups
+  // marked %fp) go through one out-of-line executeFp, which checks the FP trap once for all of them:
+  // keeping their large handlers out of the loop keeps the loop's code small and fast.
+  const isFp = (p: Pattern): boolean => fpGroups.has(p.group);
+  const caseLine = (p: Pattern): string =>
+    p.unimpl ? `    case ${p.op}: unimplementedInstruction(i); return; // ${p.name}\n` : `    case ${p.op}: ${p.name}(i); return;\n`;
+  const seen = new Set<number>();
+  const main: Pattern[] = [];
+  const fp: Pattern[] = [];
   for (const p of pats) {
-    if (p.unalloc || done.has(p.op)) continue;
-    done.add(p.op);
-    const check = fpGroups.has(p.group) ? 'if (fpTrapEl != 0) { fpAccessTrap(); return; } ' : '';
-    dec += p.unimpl ? `    case ${p.op}: ${check}unimplementedInstruction(i); return; // ${p.name}\n` : `    case ${p.op}: ${check}${p.name}(i); return;\n`;
+    if (p.unalloc || seen.has(p.op)) continue;
+    seen.add(p.op);
+    (isFp(p) ? fp : main).push(p);
   }
+  dec += `/** Runs the handler of op for instruction word i (inlined into the run loop). */\n@inline export function execute(op: u32, i: u32): void {\n  switch (op) {\n`;
+  for (const p of main) dec += caseLine(p);
+  if (fp.length) dec += fp.map((p) => `    case ${p.op}:`).join('\n') + ' executeFp(op, i); return;\n';
+  dec += `    default: undefinedInstruction(); return;\n  }\n}\n\n`;
+  dec += `/** SIMD&FP instructions: the CPACR_EL1.FPEN / CPTR_EL2.TFP trap first, then the handler. */\nfunction executeFp(op: u32, i: u32): void {\n  if (fpTrapEl != 0) { fpAccessTrap(); return; }\n  switch (op) {\n`;
+  for (const p of fp) dec += caseLine(p);
   dec += `    default: undefinedInstruction(); return;\n  }\n}\n`;
   writeFileSync(join(outDir, 'decoder.ts'), dec);
 
