@@ -82,6 +82,12 @@ export function ldpX(rt: number, rt2: number, rn: number, imm: number): number {
   return (0xa9400000 | (((imm / 8) & 0x7f) << 15) | (reg(rt2) << 10) | (reg(rn) << 5) | reg(rt)) >>> 0;
 }
 
+/** LDP Qt1, Qt2, [Xn|SP, #imm] (SIMD&FP, signed offset, a multiple of 16 in [-1024, 1008]). */
+export function ldpQ(rt: number, rt2: number, rn: number, imm: number): number {
+  if (imm % 16 !== 0 || imm < -1024 || imm > 1008) throw new Error(`ldpQ: offset ${imm}`);
+  return (0xad400000 | (((imm / 16) & 0x7f) << 15) | (reg(rt2) << 10) | (reg(rn) << 5) | reg(rt)) >>> 0;
+}
+
 /** STP Xt1, Xt2, [Xn|SP, #imm] (signed offset). */
 export function stpX(rt: number, rt2: number, rn: number, imm: number): number {
   if (imm % 8 !== 0 || imm < -512 || imm > 504) throw new Error(`stpX: offset ${imm}`);
@@ -93,6 +99,9 @@ export function stpX(rt: number, rt2: number, rn: number, imm: number): number {
 export const SYSREG_NZCV = 0x13420; // op0 3, op1 3, CRn 4, CRm 2, op2 0
 export const SYSREG_TPIDR_EL0 = 0x13d02; // op0 3, op1 3, CRn 13, CRm 0, op2 2
 export const SYSREG_TPIDRRO_EL0 = 0x13d03; // op0 3, op1 3, CRn 13, CRm 0, op2 3
+
+export const SYSREG_FPCR = 0x13440; // op0 3, op1 3, CRn 4, CRm 4, op2 0
+export const SYSREG_FPSR = 0x13441; // op0 3, op1 3, CRn 4, CRm 4, op2 1
 
 export const SYSREG_DCZID_EL0 = 0x13007; // op0 3, op1 3, CRn 0, CRm 0, op2 7
 export const SYSREG_CTR_EL0 = 0x13001; // op0 3, op1 3, CRn 0, CRm 0, op2 1

@@ -5,7 +5,7 @@
 //  - "direct" (the default): the initial state is written straight into the registers and the core
 //    starts at the stream, so only the stream's instructions are under test;
 //  - "full": the core runs the ELF from its entry point, prologue included (MOVZ/MOVK, LDR/LDP,
-//    MSR NZCV/TPIDR_EL0, and SVCs for sigaltstack/rt_sigaction that this file answers with 0).
+//    MSR NZCV/TPIDR_EL0/FPCR/FPSR, LDP of Q registers, and SVCs for sigaltstack/rt_sigaction that this file answers with 0).
 // Either way the stream ends in a synchronous exception (the BRK at its end, or a fault), which in
 // user mode stops run() with ESR_EL1/ELR_EL1/FAR_EL1 set; this file turns that into the signal Linux
 // would deliver and reads the registers directly instead of running the handler.
@@ -89,6 +89,9 @@ function outcomeOf(core: Core, exit: number): Outcome {
     sp: core.spEl(0),
     nzcv: core.nzcv,
     tpidr: core.sysreg(L.SR_TPIDR_EL0),
+    v: Array.from({ length: 32 }, (_, r) => core.v(r)),
+    fpsr: core.fpsr >>> 0,
+    fpcr: core.fpcr >>> 0,
     faultAddr,
     buffer: core.readPhys(BUF_BASE, BUF_SIZE),
     executed: Number(core.insnCount),
@@ -123,6 +126,11 @@ export async function runArmLab(p: TestProgram, img: Image, mode: StartMode = 'd
     c.setElSp(0, 0, BigInt.asUintN(64, p.init.sp));
     c.nzcv = p.init.nzcv;
     c.setSysreg(L.SR_TPIDR_EL0, BigInt.asUintN(64, p.init.tpidr));
+    p.init.v.forEach((v, r) => c.setV(r, v));
+    // Straight into the state block, as the prologue's MSR would leave them: the generator draws
+    // only bits that both QEMU and ArmLab keep (generator.ts, FPCR_BITS/FPSR_BITS).
+    c.fpcr = p.init.fpcr;
+    c.fpsr = p.init.fpsr;
     c.pc = BigInt(img.streamStart);
     return outcomeOf(c, c.run(budget));
   }

@@ -14,7 +14,7 @@ import { parseResult, serializeOutcome, type Outcome } from './outcome';
 import { RES_PC, RES_FAULT_ADDR, RES_SIGNO, RES_MAGIC, type TestProgram } from './image';
 
 export const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-export const FIXTURE_FORMAT = 2;
+export const FIXTURE_FORMAT = 3; // 3: V0..V31, FPSR and FPCR in the result block
 
 /** What `npm run qemu:refresh` records: programs per group, and their length. */
 export const FIXTURE_PLAN: Record<Group, { seed: number; count: number; len: number }> = {
@@ -25,6 +25,13 @@ export const FIXTURE_PLAN: Record<Group, { seed: number; count: number; len: num
   branch: { seed: 1, count: 50, len: 500 },
   system: { seed: 1, count: 20, len: 500 },
   mixed: { seed: 1, count: 20, len: 500 },
+  // SIMD&FP: 10,000 instructions under test per group.
+  simd_ldst: { seed: 1, count: 20, len: 500 },
+  simd_3: { seed: 1, count: 20, len: 500 },
+  simd_2: { seed: 1, count: 20, len: 500 },
+  fp_simple: { seed: 1, count: 20, len: 500 },
+  fpctl: { seed: 1, count: 20, len: 500 },
+  simd_mixed: { seed: 1, count: 20, len: 500 },
   // One unallocated word per program (each ends in SIGILL).
   undef: { seed: 1, count: 200, len: 1 },
 };
@@ -66,11 +73,13 @@ export function writeFixture(f: FixtureFile): void {
 }
 
 /**
- * The program's initial state laid out like the output (registers, SP, PSTATE, TPIDR_EL0, buffer):
+ * The program's initial state laid out like the output (registers, SP, PSTATE, TPIDR_EL0, FPSR,
+ * FPCR, V registers, buffer):
  * a fixture stores the output XOR this, so whatever the program left alone packs to zeros.
  */
 function initialImage(p: TestProgram): Uint8Array {
-  return serializeOutcome({ signal: 0, pc: 0n, x: p.init.x, sp: p.init.sp, nzcv: p.init.nzcv, tpidr: p.init.tpidr, faultAddr: 0n, buffer: p.buffer });
+  const i = p.init;
+  return serializeOutcome({ signal: 0, pc: 0n, x: i.x, sp: i.sp, nzcv: i.nzcv, tpidr: i.tpidr, v: i.v, fpsr: i.fpsr, fpcr: i.fpcr, faultAddr: 0n, buffer: p.buffer });
 }
 
 function xorInto(bytes: Uint8Array, p: TestProgram): void {

@@ -12,21 +12,24 @@ export type LdstKind =
   | 'pair' // LDP/STP/LDNP/LDPSW
   | 'literal' // LDR (literal), LDRSW (literal), PRFM (literal)
   | 'exclusive' // LDXR/STXR/LDAXR/STLXR and the pairs LDXP/STXP...
-  | 'ordered'; // LDAR/STLR
+  | 'ordered' // LDAR/STLR
+  | 'struct'; // SIMD LD1-4/ST1-4 (multiple structures), LDn/STn (single structure), LDnR
 
 export interface LdstForm {
   kind: LdstKind;
+  /** Rt (and Rt2) name SIMD&FP registers, not general-purpose ones. */
+  vector: boolean;
   load: boolean;
   store: boolean;
   prefetch: boolean;
-  /** Bytes per register. */
+  /** Bytes per register (per element for the single-structure forms). */
   size: number;
-  /** Registers transferred (2 for pairs). */
+  /** Registers (elements) transferred: 2 for pairs; size * regs is the bytes accessed. */
   regs: number;
   rt: number;
   rt2: number; // -1 unless a pair
   rn: number;
-  /** Register offset (Rm), or -1. */
+  /** Register offset (Rm), or -1. With writeback 'post', Rm is added to the base after the access. */
   rm: number;
   /** For register offsets: option<2:0> (UXTW 010, LSL 011, SXTW 110, SXTX 111) and the shift applied. */
   option: number;
@@ -48,8 +51,8 @@ export function ldstForm(w: number): LdstForm | null {
   w >>>= 0;
   const rt = bits(w, 4, 0);
   const rn = bits(w, 9, 5);
-  const base = { rt, rn, rt2: -1, rm: -1, option: 0, shift: 0, rs: -1, imm: 0, prefetch: false, aligned: false };
-  if (bits(w, 26, 26) !== 0) return null; // SIMD&FP
+  const base = { vector: false, rt, rn, rt2: -1, rm: -1, option: 0, shift: 0, rs: -1, imm: 0, prefetch: false, aligned: false };
+  if (bits(w, 26, 26) !== 0) return null; // SIMD&FP: simdLdstForm
   // Load/store exclusive and ordered: size 001000 o2 L o1 Rs o0 Rt2 Rn Rt
   if (bits(w, 29, 24) === 0b001000) {
     const size = 1 << bits(w, 31, 30);
@@ -116,6 +119,101 @@ export function ldstForm(w: number): LdstForm | null {
     if ((option & 2) === 0) return null; // option 0x0 is reserved
     const s = bits(w, 12, 12);
     return { ...common, rm: bits(w, 20, 16), option, shift: s ? sizeLog : 0, writeback: 'none' };
+  }
+  return null;
+}
+
+/**
+ * The addressing form of a SIMD&FP (V = 1) load/store of ARMv8.0, or null for anything else: LDR/STR
+ * of B/H/S/D/Q registers in every addressing mode, LDR (literal), LDP/STP/LDNP/STNP, and the
+ * AdvSIMD structure loads/stores (Arm ARM C4.1.66, C7.2). Rt..Rt+n-1 of a structure wrap at 31.
+ */
+export function simdLdstForm(w: number): LdstForm | null {
+  w >>>= 0;
+  if (bits(w, 26, 26) !== 1) return null;
+  const rt = bits(w, 4, 0);
+  const rn = bits(w, 9, 5);
+  const base = { vector: true, rt, rn, rt2: -1, rm: -1, option: 0, shift: 0, rs: -1, imm: 0, prefetch: false, aligned: false };
+  // AdvSIMD structures: 0 Q 00110 single post L R|0 Rm|00000 opcode (S size | size) Rn Rt
+  if (bits(w, 31, 31) === 0 && bits(w, 29, 25) === 0b00110) {
+    const q = bits(w, 30, 30);
+    const single = bits(w, 24, 24) === 1;
+    const post = bits(w, 23, 23) === 1;
+    const load = bits(w, 22, 22) === 1;
+    const m = bits(w, 20, 16);
+    if (!post && m !== 0) return null;
+    let size: number;
+    let regs: number;
+    if (!single) {
+      if (bits(w, 21, 21) !== 0) return null;
+      const opcode = bits(w, 15, 12);
+      const n = ({ 0b0000: 4, 0b0010: 4, 0b0100: 3, 0b0110: 3, 0b0111: 1, 0b1000: 2, 0b1010: 2 } as Record<number, number>)[opcode];
+      if (n === undefined) return null;
+      const selem = opcode === 0b0000 ? 4 : opcode === 0b0100 ? 3 : opcode === 0b1000 ? 2 : 1;
+      if (bits(w, 11, 10) === 3 && q === 0 && selem > 1) return null; // 1D arrangement of LD2-4/ST2-4
+      size = q ? 16 : 8;
+      regs = n;
+    } else {
+      const opcode = bits(w, 15, 13);
+      const s = bits(w, 12, 12);
+      const sz = bits(w, 11, 10);
+      const selem = (((opcode & 1) << 1) | bits(w, 21, 21)) + 1;
+      const scale = opcode >> 1;
+      if (scale === 3) {
+        if (!load || s !== 0) return null; // LDnR: loads only
+        size = 1 << sz;
+      } else if (scale === 0) size = 1;
+      else if (scale === 1) {
+        if (sz & 1) return null;
+        size = 2;
+      } else {
+        if (sz & 2) return null;
+        if (sz === 1 && s !== 0) return null;
+        size = sz === 0 ? 4 : 8;
+      }
+      regs = selem;
+    }
+    const bytes = size * regs;
+    const off = post ? (m === 31 ? { imm: bytes } : { rm: m, option: 0b011 }) : {};
+    return { ...base, ...off, kind: 'struct', load, store: !load, size, regs, writeback: post ? 'post' : 'none' };
+  }
+  // LDR (literal, SIMD&FP): opc 011 1 00 imm19 Rt
+  if (bits(w, 29, 27) === 0b011 && bits(w, 25, 24) === 0b00) {
+    const opc = bits(w, 31, 30);
+    if (opc === 3) return null;
+    return { ...base, kind: 'literal', load: true, store: false, size: 4 << opc, regs: 1, imm: sext(bits(w, 23, 5), 19) * 4, writeback: 'none' };
+  }
+  // LDP/STP/LDNP/STNP (SIMD&FP): opc 101 1 mode:3 L imm7 Rt2 Rn Rt
+  if (bits(w, 29, 27) === 0b101) {
+    const opc = bits(w, 31, 30);
+    const mode = bits(w, 25, 23);
+    const l = bits(w, 22, 22) === 1;
+    if (opc === 3 || mode > 3) return null;
+    const size = 4 << opc;
+    const imm = sext(bits(w, 21, 15), 7) * size;
+    const writeback = mode === 1 ? 'post' : mode === 3 ? 'pre' : 'none';
+    return { ...base, kind: 'pair', load: l, store: !l, size, regs: 2, rt2: bits(w, 14, 10), imm, writeback };
+  }
+  // LDR/STR (SIMD&FP): size 111 1 0x opc ...; opc<1> with size 00 is the 128-bit Q form.
+  if (bits(w, 29, 27) === 0b111) {
+    const sz = bits(w, 31, 30);
+    const opc = bits(w, 23, 22);
+    if (opc & 2 && sz !== 0) return null;
+    const sizeLog = opc & 2 ? 4 : sz;
+    const size = 1 << sizeLog;
+    const load = (opc & 1) === 1;
+    const common = { ...base, kind: 'single' as const, load, store: !load, size, regs: 1 };
+    if (bits(w, 25, 24) === 0b01) return { ...common, imm: bits(w, 21, 10) * size, writeback: 'none' };
+    if (bits(w, 25, 24) !== 0b00) return null;
+    if (bits(w, 21, 21) === 0) {
+      const type = bits(w, 11, 10);
+      if (type === 2) return null; // no unprivileged SIMD&FP load/store
+      return { ...common, imm: sext(bits(w, 20, 12), 9), writeback: type === 1 ? 'post' : type === 3 ? 'pre' : 'none' };
+    }
+    if (bits(w, 11, 10) !== 0b10) return null;
+    const option = bits(w, 15, 13);
+    if ((option & 2) === 0) return null;
+    return { ...common, rm: bits(w, 20, 16), option, shift: bits(w, 12, 12) ? sizeLog : 0, writeback: 'none' };
   }
   return null;
 }

@@ -1,12 +1,15 @@
 // The random program generator: for one instruction group, a stream of units, each being some
 // helper words (address set-up) followed by one instruction of the group.
 //
-// Instructions of the table-driven groups (dp_imm, dp_reg, ldst, branch) are made by picking an
+// Instructions of the table-driven groups (dp_imm, dp_reg, ldst, branch, and the SIMD&FP groups
+// simd_ldst, simd_3, simd_2, named like their decode tables) are made by picking an
 // implemented entry of ArmLab's decode table, filling its fields with edge-biased random values,
 // and keeping the word only if the table (first match wins) decodes it to that same entry and the
 // group's rules allow it. The system group draws from a fixed list of the system instructions that
 // are legal at EL0 under Linux, independent of the table (so a missing table entry shows up as a
-// mismatch rather than as an instruction that is never generated).
+// mismatch rather than as an instruction that is never generated); so does fpctl (MRS/MSR FPCR and
+// FPSR). A SIMD group whose table has no implemented entry yet is unavailable (groupUnavailable):
+// callers skip it with a note.
 //
 // Rules that keep a stream meaningful under both QEMU and ArmLab:
 //  - branches go forward only, to the start of a later unit or to the end marker; BR/BLR/RET get
@@ -19,16 +22,61 @@
 //    store-exclusive whose outcome depends on monitor details the architecture leaves open;
 //  - the stream never leaves user mode: no SVC/HVC/BRK, no privileged system registers; DC/IC by
 //    address get an address in the buffer the same way loads and stores do.
-import { Rng, edgeU64 } from './prng';
+import { Rng, edgeU64, edgeV128 } from './prng';
 import * as A from './a64';
 import { A64_TABLE, decodeIndex, implementedEntries, fillEntry, setBits } from './table';
-import { ldstForm, branchForm, reservedImmediate, type LdstForm } from './forms';
+import { ldstForm, simdLdstForm, branchForm, reservedImmediate, type LdstForm } from './forms';
 import { STREAM_BASE, BUF_BASE, BUF_SIZE, CODE_BASE, type TestProgram, type Unit } from './image';
 
-export const GROUPS = ['dp_imm', 'dp_reg', 'ldst', 'branch', 'system', 'mixed', 'undef'] as const;
+export const GROUPS = ['dp_imm', 'dp_reg', 'ldst', 'branch', 'system', 'mixed', 'simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fpctl', 'simd_mixed', 'undef'] as const;
 export type Group = (typeof GROUPS)[number];
 /** The groups 'mixed' draws from. */
 const MIXED_FROM: Group[] = ['dp_imm', 'dp_reg', 'ldst', 'branch', 'system'];
+/** The SIMD&FP groups that come straight from a decode table group of the same name. */
+const SIMD_TABLE_GROUPS: Group[] = ['simd_ldst', 'simd_3', 'simd_2', 'fp_simple'];
+/** Groups whose instructions interpret V registers as floating-point numbers: more FP specials. */
+const FP_GROUPS: Group[] = ['fp_simple'];
+/**
+ * The groups 'simd_mixed' draws from (those available): values cross between X and V registers
+ * (UMOV/INS/FMOV), and memory between integer and SIMD&FP loads/stores.
+ */
+const SIMD_MIXED_FROM: Group[] = ['dp_imm', 'dp_reg', 'ldst', 'simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fpctl'];
+
+/**
+ * FPCR and FPSR bits the initial state and MSR FPCR/FPSR may set: the ones an AArch64-only ARMv8.0
+ * CPU without FP16 or FP exception trapping keeps (FPCR AHP, DN, FZ, RMode; FPSR QC and the
+ * cumulative flags IDC, IXC, UFC, OFC, DZC, IOC). qemu-aarch64 -cpu cortex-a57 also keeps the
+ * AArch32-only FPCR.Len/Stride (0x00370000) and FPSR.N/Z/C/V (0xf0000000), because that CPU has
+ * AArch32; ArmLab has none and treats them as RES0, so the generator leaves them 0 (see
+ * docs/differential-testing.md, Limits).
+ */
+export const FPCR_BITS = 0x07c0_0000;
+export const FPSR_BITS = 0x0800_009f;
+const FPCR_AARCH32 = 0x0037_0000;
+const FPSR_AARCH32 = 0xf000_0000;
+
+/**
+ * Why a group cannot be generated from the current decode table (null when it can): a SIMD group
+ * whose table does not exist yet, or has no implemented entry yet. Such a group is skipped, with
+ * this note, rather than failed.
+ */
+export function groupUnavailable(group: Group): string | null {
+  if (!unavailableCache.has(group)) unavailableCache.set(group, whyUnavailable(group));
+  return unavailableCache.get(group) ?? null;
+}
+const unavailableCache = new Map<Group, string | null>();
+
+function whyUnavailable(group: Group): string | null {
+  if (group === 'simd_mixed') {
+    return SIMD_TABLE_GROUPS.some((g) => !groupUnavailable(g)) ? null : `group simd_mixed: none of ${SIMD_TABLE_GROUPS.join(', ')} has an implemented entry yet`;
+  }
+  if (!SIMD_TABLE_GROUPS.includes(group)) return null;
+  if (implementedEntries(group).length) return null;
+  const exists = A64_TABLE.some((e) => e.group === group);
+  return exists
+    ? `group ${group}: its decode table has no implemented entry yet (only UNALLOC_*/!unimpl lines)`
+    : `group ${group}: no src/core/decode/*-${group}.decode table yet`;
+}
 
 const M64 = (1n << 64n) - 1n;
 
@@ -95,8 +143,10 @@ class Builder {
 function candidate(b: Builder, entries: number[]): { word: number; entry: number } | null {
   const entry = b.rng.pick(entries);
   const e = A64_TABLE[entry];
+  // The SIMD&FP tables have no should-be bits: their '-' bits are operands too (see fillEntry).
+  const dontCare = SIMD_TABLE_GROUPS.includes(e.group as Group);
   for (let tries = 0; tries < 8; tries++) {
-    const w = fillEntry(b.rng, e);
+    const w = fillEntry(b.rng, e, dontCare);
     const got = decodeIndex(w);
     if (got !== entry) {
       b.reject(`${e.name}: fields made it decode as ${got < 0 ? 'nothing' : A64_TABLE[got].name}`);
@@ -128,7 +178,16 @@ function genDp(b: Builder, group: string): Unit | null {
   if (entries.length === 0) return b.reject(`${group}: no implemented entries in the decode table`);
   const c = candidate(b, entries);
   if (!c) return null;
-  return { words: [c.word], entry: A64_TABLE[c.entry].name };
+  const unit = { words: [c.word], entry: A64_TABLE[c.entry].name };
+  if (SIMD_TABLE_GROUPS.includes(group as Group) && b.rng.chance(0.15)) {
+    // An FPSR probe first: FPSR.QC and the cumulative FP flags are sticky, so the end state only
+    // shows the first instruction that sets one. MRS Xk, FPSR keeps what the instructions since the
+    // last probe set (in a random X register, compared at the end unless overwritten), and
+    // MSR FPSR, XZR starts the next window.
+    unit.words.unshift(A.mrs(b.rng.below(31), A.SYSREG_FPSR), A.msr(A.SYSREG_FPSR, 31));
+    bump(b.stats.generated, '(FPSR probe)');
+  }
+  return unit;
 }
 
 // ---- branches --------------------------------------------------------------------------------
@@ -230,15 +289,15 @@ function overlaps(a: number, an: number, b: number, bn: number): boolean {
   return a < b + bn && b < a + an;
 }
 
-function genLdst(b: Builder): Unit | null {
-  const entries = entriesOf('ldst');
-  if (entries.length === 0) return b.reject('ldst: no implemented entries in the decode table');
+function genLdst(b: Builder, group: 'ldst' | 'simd_ldst'): Unit | null {
+  const entries = entriesOf(group);
+  if (entries.length === 0) return b.reject(`${group}: no implemented entries in the decode table`);
   const c = candidate(b, entries);
   if (!c) return null;
   const name = A64_TABLE[c.entry].name;
   let w = c.word;
-  let f = ldstForm(w);
-  if (!f) return b.reject(`${name}: not an integer load/store form of ARMv8.0`);
+  let f = group === 'ldst' ? ldstForm(w) : simdLdstForm(w);
+  if (!f) return b.reject(`${name}: not an ${group === 'ldst' ? 'integer' : 'SIMD&FP'} load/store form of ARMv8.0`);
   // Should-be-one fields of the exclusives and acquire/release: make them ones.
   if (f.kind === 'exclusive' || f.kind === 'ordered') {
     if (f.rs < 0) w = setBits(w, 20, 16, 31);
@@ -248,7 +307,7 @@ function genLdst(b: Builder): Unit | null {
   }
   const rn = f.rn;
   // CONSTRAINED UNPREDICTABLE register combinations.
-  if (f.writeback !== 'none' && rn !== 31 && (rn === f.rt || rn === f.rt2)) return b.reject(`${name}: writeback with Rn == Rt`);
+  if (!f.vector && f.writeback !== 'none' && rn !== 31 && (rn === f.rt || rn === f.rt2)) return b.reject(`${name}: writeback with Rn == Rt`);
   if (f.load && f.regs === 2 && f.rt === f.rt2) return b.reject(`${name}: load pair with Rt == Rt2`);
   if (f.rs >= 0 && (f.rs === f.rt || f.rs === f.rt2 || (f.rs === rn && rn !== 31))) return b.reject(`${name}: store-exclusive status register overlaps`);
   if (f.rm >= 0 && f.rm === rn) return b.reject(`${name}: Rm == Rn`);
@@ -289,7 +348,8 @@ function genLdst(b: Builder): Unit | null {
         // Random upper bits where UXTW/SXTW ignore them.
         if (f.option === 0b010 || f.option === 0b110) rmValue = (rmValue & 0xffff_ffffn) | (b.rng.u64() & 0xffff_ffff_0000_0000n);
       }
-      offset = extendOffset(rmValue, f.option, f.shift);
+      // A post-indexed structure access adds Rm after the access.
+      offset = f.writeback === 'post' ? 0n : extendOffset(rmValue, f.option, f.shift);
     } else if (f.writeback !== 'post') {
       offset = BigInt.asUintN(64, BigInt(f.imm));
     }
@@ -370,6 +430,33 @@ function genSystem(b: Builder): Unit {
   return { words: [...set, op(xt)], entry: name };
 }
 
+// ---- FPCR and FPSR ------------------------------------------------------------------------------------
+
+/**
+ * MRS/MSR of FPCR and FPSR (legal at EL0, CPACR_EL1.FPEN open as under Linux). The value an MSR
+ * writes is set by MOVZ/MOVK just before it: random, RES0 bits included (both sides must drop them),
+ * but never the AArch32-only fields (FPCR_AARCH32, FPSR_AARCH32). A quarter of the units come from
+ * the SIMD data-processing groups when the table has them, so the saturating instructions' FPSR.QC
+ * is read, cleared and set again in one stream.
+ */
+function genFpctl(b: Builder): Unit | null {
+  const r = b.rng;
+  const simd = SIMD_TABLE_GROUPS.filter((g) => g !== 'simd_ldst' && entriesOf(g).length > 0);
+  if (simd.length && r.chance(0.25)) return genDp(b, r.pick(simd));
+  const rt = r.chance(0.1) ? 31 : r.below(31);
+  const k = r.below(4);
+  const reg = k < 2 ? A.SYSREG_FPCR : A.SYSREG_FPSR;
+  const name = k < 2 ? 'FPCR' : 'FPSR';
+  if (k % 2 === 1) return { words: [A.mrs(rt, reg)], entry: `MRS ${name}` };
+  if (rt === 31) return { words: [A.msr(reg, 31)], entry: `MSR ${name}` };
+  const keep = k < 2 ? FPCR_BITS : FPSR_BITS;
+  const never = BigInt(k < 2 ? FPCR_AARCH32 : FPSR_AARCH32);
+  // Mostly the register's own bits (random), sometimes everything else too.
+  let v = r.chance(0.7) ? BigInt(r.u32() & keep) : r.u64();
+  v &= ~never;
+  return { words: [...A.movImm64(rt, v), A.msr(reg, rt)], entry: `MSR ${name}` };
+}
+
 // ---- unallocated encodings ------------------------------------------------------------------------
 
 /**
@@ -379,8 +466,10 @@ function genSystem(b: Builder): Unit {
  */
 function genHole(b: Builder): Unit | null {
   if (b.rng.chance(0.7)) {
-    const holes = holeEntries();
-    const k = b.rng.pick(holes);
+    // A decode group first, then one of its holes: the SIMD&FP tables have many more holes than
+    // the integer ones, which would otherwise hardly be drawn.
+    const byGroup = holeEntries();
+    const k = b.rng.pick(b.rng.pick([...byGroup.values()]));
     const e = A64_TABLE[k];
     const w = ((e.value & e.mask) | (b.rng.u32() & ~e.mask)) >>> 0;
     if (decodeIndex(w) !== k) return b.reject(`${e.name}: an earlier entry matches first`);
@@ -391,9 +480,15 @@ function genHole(b: Builder): Unit | null {
   return { words: [w], entry: '(no entry)' };
 }
 
-let holeCache: number[] | undefined;
-function holeEntries(): number[] {
-  holeCache ??= A64_TABLE.flatMap((e, k) => (e.unalloc ? [k] : []));
+let holeCache: Map<string, number[]> | undefined;
+/** The UNALLOC_* entries of the table, by group. */
+function holeEntries(): Map<string, number[]> {
+  if (!holeCache) {
+    holeCache = new Map();
+    A64_TABLE.forEach((e, k) => {
+      if (e.unalloc) holeCache!.set(e.group, [...(holeCache!.get(e.group) ?? []), k]);
+    });
+  }
   return holeCache;
 }
 
@@ -405,13 +500,22 @@ function genUnit(b: Builder, group: Group): Unit | null {
     case 'dp_reg':
       return genDp(b, group);
     case 'ldst':
-      return genLdst(b);
+    case 'simd_ldst':
+      return genLdst(b, group);
+    case 'simd_3':
+    case 'simd_2':
+    case 'fp_simple':
+      return genDp(b, group);
+    case 'fpctl':
+      return genFpctl(b);
     case 'branch':
       return genBranch(b);
     case 'system':
       return genSystem(b);
     case 'mixed':
       return genUnit(b, b.rng.pick(MIXED_FROM));
+    case 'simd_mixed':
+      return genUnit(b, b.rng.pick(SIMD_MIXED_FROM.filter((g) => !groupUnavailable(g))));
     case 'undef':
       return genHole(b);
   }
@@ -428,15 +532,22 @@ export function programLabel(group: string, seed: number, index: number): string
  */
 export function generateProgram(group: Group, seed: number, index: number, len: number, stats: GenStats = newStats()): TestProgram {
   if (group === 'undef') len = 1;
+  const why = groupUnavailable(group);
+  if (why) throw new Error(why);
   const label = programLabel(group, seed, index);
   const rng = new Rng(label);
-  const init = {
+  const init0 = {
     x: Array.from({ length: 31 }, () => edgeU64(rng)),
     sp: edgeU64(rng) & ~15n,
     nzcv: rng.below(16) << 28,
     tpidr: edgeU64(rng),
   };
   const buffer = rng.bytes(BUF_SIZE);
+  const v = Array.from({ length: 32 }, () => edgeV128(rng, FP_GROUPS.includes(group)));
+  // FPCR: half the programs in the default mode (round to nearest, no FZ/DN), the others random.
+  const fpcr = rng.chance(0.5) ? 0 : rng.u32() & FPCR_BITS;
+  const fpsr = rng.chance(0.5) ? 0 : rng.u32() & FPSR_BITS;
+  const init = { ...init0, v, fpcr: fpcr >>> 0, fpsr: fpsr >>> 0 };
   const b = new Builder(rng, len, stats);
   let failures = 0;
   while (b.units.length < len) {

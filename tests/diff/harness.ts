@@ -3,7 +3,7 @@
 import { buildImage, truncateProgram, type Image, type TestProgram } from './image';
 import { runArmLab, type StartMode } from './armlab';
 import { runQemu, qemuAvailable } from './qemu';
-import { compareOutcomes, hex64, nzcvText, stopText, type Difference, type Outcome } from './outcome';
+import { compareOutcomes, hex64, hex128, hex32, nzcvText, stopText, type Difference, type Outcome } from './outcome';
 import { disassemble } from './disasm';
 import { decodeName } from './table';
 
@@ -113,18 +113,24 @@ export function reproCommand(c: ReportContext): string {
 }
 
 function diffTable(diffs: Difference[], limit = 12): string[] {
-  const rows = diffs.slice(0, limit).map((d) => `    ${d.what.padEnd(18)} ${d.expected.padEnd(26)} ${d.got}`);
+  const width = Math.max(26, ...diffs.slice(0, limit).map((d) => d.expected.length + 1));
+  const rows = diffs.slice(0, limit).map((d) => `    ${d.what.padEnd(18)} ${d.expected.padEnd(width)} ${d.got}`);
   if (diffs.length > limit) rows.push(`    ... and ${diffs.length - limit} more`);
-  return [`    ${'what'.padEnd(18)} ${'QEMU (expected)'.padEnd(26)} ArmLab (got)`, ...rows];
+  return [`    ${'what'.padEnd(18)} ${'QEMU (expected)'.padEnd(width)} ArmLab (got)`, ...rows];
 }
 
 /** Registers an instruction's disassembly names, to show the state it started from. */
 function namedRegisters(text: string): string[] {
   const names = new Set<string>();
-  for (const m of text.matchAll(/\b([xw])([0-9]{1,2})\b|\b(sp|wsp)\b|\bnzcv\b/g)) {
-    if (m[0] === 'nzcv') names.add('nzcv');
+  for (const m of text.matchAll(/\b([xw])([0-9]{1,2})\b|\b(sp|wsp)\b|\b(nzcv|fpsr|fpcr)\b|\b([vqdshb])([0-9]{1,2})\b/g)) {
+    if (m[4]) names.add(m[4]);
     else if (m[3]) names.add('sp');
+    else if (m[5]) names.add(`v${m[6]}`);
     else names.add(`x${m[2]}`);
+  }
+  // A register list {v1.16b-v4.16b} names the registers in between too.
+  for (const m of text.matchAll(/\bv([0-9]{1,2})\.[0-9]*[bhsd]\s*-\s*v([0-9]{1,2})\./g)) {
+    for (let r = Number(m[1]); r !== Number(m[2]); r = (r + 1) % 32) names.add(`v${r}`);
   }
   return [...names];
 }
@@ -132,6 +138,9 @@ function namedRegisters(text: string): string[] {
 function regValue(o: Outcome, name: string): string {
   if (name === 'sp') return hex64(o.sp);
   if (name === 'nzcv') return nzcvText(o.nzcv);
+  if (name === 'fpsr') return hex32(o.fpsr);
+  if (name === 'fpcr') return hex32(o.fpcr);
+  if (name.startsWith('v')) return hex128(o.v[Number(name.slice(1))]);
   const r = Number(name.slice(1));
   return r < 31 ? hex64(o.x[r]) : 'zr';
 }
@@ -175,6 +184,8 @@ export function formatMismatch(m: Mismatch, c: ReportContext): string {
     if (b.before) {
       const regs = namedRegisters(text ?? '');
       if (!regs.includes('nzcv')) regs.push('nzcv');
+      // SIMD&FP instructions: FPCR says how they round, FPSR.QC whether a saturation happened.
+      if (regs.some((r) => r.startsWith('v')) && !regs.includes('fpsr')) regs.push('fpsr', 'fpcr');
       out.push(`  state before the culprit (QEMU): ${regs.map((r) => `${r}=${regValue(b.before!, r)}`).join('  ')}`);
     }
     out.push(`  after it:`);

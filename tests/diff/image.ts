@@ -6,7 +6,8 @@
 // SIGTRAP; so does any instruction of the stream that faults (SIGILL, SIGSEGV, SIGBUS). The prologue
 // installs one handler for all of them, running on an alternate signal stack (the stream may leave
 // SP anywhere). The handler copies the interrupted context out of the signal frame (X0..X30, SP,
-// PC, PSTATE, the fault address) plus TPIDR_EL0 and the signal number into the result block and
+// PC, PSTATE, the fault address, and the fpsimd_context record: FPSR, FPCR, V0..V31) plus TPIDR_EL0
+// and the signal number into the result block and
 // writes the result block and the data buffer to stdout. So every register, SP included, is
 // reported exactly as the stream left it, with no register reserved for the harness, and a fault
 // is an outcome to compare (signal and PC) rather than a crashed run.
@@ -22,13 +23,17 @@ import { createHash } from 'node:crypto';
 export const CODE_BASE = 0x4000_0000;
 export const CODE_LIMIT = 0x8_0000; // 512 KiB of code: about 128k instruction words
 export const DATA_BASE = 0x4008_0000;
-export const INIT_OFF = 0x000; // X0..X30, SP, NZCV, TPIDR_EL0 (u64 each)
+export const INIT_OFF = 0x000; // X0..X30, SP, NZCV, TPIDR_EL0, FPCR, FPSR (u64 each)
 export const INIT_SP = 31 * 8;
 export const INIT_NZCV = 32 * 8;
 export const INIT_TPIDR = 33 * 8;
-export const SIGACTION_OFF = 0x200; // struct sigaction: handler, flags, restorer, mask
-export const STACK_T_OFF = 0x240; // stack_t: ss_sp, ss_flags, ss_size
-export const RESULT_OFF = 0x400;
+export const INIT_FPCR = 34 * 8;
+export const INIT_FPSR = 35 * 8;
+/** V0..V31 (16 bytes each), within reach of LDP Q's scaled offset from the init block's base. */
+export const INIT_V = 0x200;
+export const SIGACTION_OFF = 0x400; // struct sigaction: handler, flags, restorer, mask
+export const STACK_T_OFF = 0x440; // stack_t: ss_sp, ss_flags, ss_size
+export const RESULT_OFF = 0x800;
 export const BUF_OFF = 0x1000;
 export const BUF_SIZE = 0x1000;
 export const DATA_FILESZ = 0x2000;
@@ -52,8 +57,19 @@ export const RES_TPIDR = 34 * 8;
 export const RES_FAULT_ADDR = 35 * 8;
 export const RES_SIGNO = 36 * 8;
 export const RES_MAGIC = 37 * 8;
-export const RESULT_SIZE = 38 * 8;
+/**
+ * The signal frame's fpsimd_context record, copied as is: its header (magic, size), FPSR and FPCR
+ * (u32 each), then V0..V31 (16 bytes each, 16-byte aligned).
+ */
+export const RES_FPSIMD = 38 * 8;
+export const RES_FPSR = RES_FPSIMD + 8;
+export const RES_FPCR = RES_FPSIMD + 12;
+export const RES_V = RES_FPSIMD + 16;
+export const FPSIMD_CONTEXT_SIZE = 16 + 32 * 16;
+export const RESULT_SIZE = RES_FPSIMD + FPSIMD_CONTEXT_SIZE;
 export const MAGIC = 0x4652_4444_424c_4d41n; // "AMLBDDRF", says the handler ran to the end
+/** _aarch64_ctx.magic of the fpsimd_context record, which comes first in uc_mcontext.__reserved. */
+export const FPSIMD_MAGIC = 0x4650_8001;
 
 /** The immediate of the BRK that ends the stream. */
 export const END_MARK = 0xd1ff;
@@ -73,11 +89,16 @@ export const SIGSEGV = 11;
 const CAUGHT = [SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV];
 /** Offset of uc_mcontext (struct sigcontext) in the arm64 ucontext of a signal frame. */
 const UC_MCONTEXT = 176;
+/**
+ * Offset of sigcontext.__reserved (after fault_address, regs[31], sp, pc, pstate, aligned to 16),
+ * where the kernel (and qemu-aarch64) put the fpsimd_context record first.
+ */
+const SC_RESERVED = 288;
 
 export const SIGNAL_NAMES: Record<number, string> = { 4: 'SIGILL', 5: 'SIGTRAP', 7: 'SIGBUS', 8: 'SIGFPE', 11: 'SIGSEGV' };
 
 /** The prologue has a fixed length, so the stream's addresses are known before it is built. */
-export const PROLOGUE_WORDS = 64;
+export const PROLOGUE_WORDS = 84;
 export const STREAM_BASE = CODE_BASE + 4 * PROLOGUE_WORDS;
 
 /** One step of a stream: helper words (address set-up) then the instruction under test, last. */
@@ -92,6 +113,9 @@ export interface InitState {
   sp: bigint;
   nzcv: number;
   tpidr: bigint;
+  v: bigint[]; // V0..V31, 128 bits each (lane 0 in the low bits)
+  fpcr: number;
+  fpsr: number;
 }
 
 export interface TestProgram {
@@ -144,6 +168,9 @@ function prologue(): number[] {
   w.push(A.ldrX(1, 0, INIT_SP), A.addImm(31, 1, 0)); // MOV SP, X1
   w.push(A.ldrX(1, 0, INIT_NZCV), A.msr(A.SYSREG_NZCV, 1));
   w.push(A.ldrX(1, 0, INIT_TPIDR), A.msr(A.SYSREG_TPIDR_EL0, 1));
+  w.push(A.ldrX(1, 0, INIT_FPCR), A.msr(A.SYSREG_FPCR, 1));
+  w.push(A.ldrX(1, 0, INIT_FPSR), A.msr(A.SYSREG_FPSR, 1));
+  for (let r = 0; r < 32; r += 2) w.push(A.ldpQ(r, r + 1, 0, INIT_V + 16 * r));
   for (let r = 1; r < 31; r += 2) w.push(A.ldpX(r, r + 1, 0, 8 * r));
   w.push(A.ldrX(0, 0, 0));
   if (w.length !== PROLOGUE_WORDS) throw new Error(`prologue is ${w.length} words, expected ${PROLOGUE_WORDS}`);
@@ -159,6 +186,11 @@ function handler(): number[] {
   w.push(A.addImm(4, 2, UC_MCONTEXT + 8));
   for (let k = 0; k < 17; k++) w.push(A.ldpX(5, 6, 4, 16 * k), A.stpX(5, 6, 3, 16 * k));
   w.push(A.ldrX(5, 2, UC_MCONTEXT), A.strX(5, 3, RES_FAULT_ADDR));
+  // The fpsimd_context record (header, FPSR, FPCR, V0..V31): 33 pairs of X words, in two runs
+  // because LDP/STP reach 504 bytes.
+  w.push(A.addImm(4, 2, UC_MCONTEXT + SC_RESERVED), A.addImm(7, 3, RES_FPSIMD));
+  for (let k = 0; k < 32; k++) w.push(A.ldpX(5, 6, 4, 16 * k), A.stpX(5, 6, 7, 16 * k));
+  w.push(A.addImm(4, 4, 512), A.addImm(7, 7, 512), A.ldpX(5, 6, 4, 0), A.stpX(5, 6, 7, 0));
   w.push(A.mrs(5, A.SYSREG_TPIDR_EL0), A.strX(5, 3, RES_TPIDR));
   w.push(A.strX(0, 3, RES_SIGNO));
   w.push(...A.movImm64(5, MAGIC), A.strX(5, 3, RES_MAGIC));
@@ -191,6 +223,12 @@ export function buildImage(p: TestProgram): Image {
   dv.setBigUint64(INIT_OFF + INIT_SP, BigInt.asUintN(64, p.init.sp), true);
   dv.setBigUint64(INIT_OFF + INIT_NZCV, BigInt(p.init.nzcv >>> 0), true);
   dv.setBigUint64(INIT_OFF + INIT_TPIDR, BigInt.asUintN(64, p.init.tpidr), true);
+  dv.setBigUint64(INIT_OFF + INIT_FPCR, BigInt(p.init.fpcr >>> 0), true);
+  dv.setBigUint64(INIT_OFF + INIT_FPSR, BigInt(p.init.fpsr >>> 0), true);
+  p.init.v.forEach((v, r) => {
+    dv.setBigUint64(INIT_V + 16 * r, BigInt.asUintN(64, v), true);
+    dv.setBigUint64(INIT_V + 16 * r + 8, BigInt.asUintN(64, v >> 64n), true);
+  });
   dv.setBigUint64(SIGACTION_OFF, BigInt(handlerAddr), true);
   dv.setBigUint64(SIGACTION_OFF + 8, BigInt(SA_SIGINFO | SA_ONSTACK), true);
   // restorer (unused: the handler never returns) and sa_mask stay 0.

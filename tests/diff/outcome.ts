@@ -1,7 +1,7 @@
 // What a run of a test program produces, on either side, and how two runs are compared.
 import {
   RES_X, RES_SP, RES_PC, RES_PSTATE, RES_TPIDR, RES_FAULT_ADDR, RES_SIGNO, RES_MAGIC, RESULT_SIZE, MAGIC,
-  BUF_SIZE, BUF_BASE, SIGNAL_NAMES,
+  RES_FPSIMD, RES_FPSR, RES_FPCR, RES_V, FPSIMD_MAGIC, FPSIMD_CONTEXT_SIZE, BUF_SIZE, BUF_BASE, SIGNAL_NAMES,
 } from './image';
 
 export interface Outcome {
@@ -13,6 +13,9 @@ export interface Outcome {
   sp: bigint;
   nzcv: number;
   tpidr: bigint;
+  v: bigint[]; // V0..V31, 128 bits each (lane 0 in the low bits)
+  fpsr: number;
+  fpcr: number;
   /** For SIGSEGV/SIGBUS: the faulting address (informational, not compared). */
   faultAddr: bigint;
   buffer: Uint8Array;
@@ -28,6 +31,9 @@ export function parseResult(bytes: Uint8Array): Outcome {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const q = (off: number): bigint => dv.getBigUint64(off, true);
   if (q(RES_MAGIC) !== MAGIC) throw new Error('result block has no magic word: the handler did not finish');
+  if (dv.getUint32(RES_FPSIMD, true) !== FPSIMD_MAGIC || dv.getUint32(RES_FPSIMD + 4, true) !== FPSIMD_CONTEXT_SIZE) {
+    throw new Error('the signal frame did not start uc_mcontext.__reserved with an fpsimd_context record');
+  }
   return {
     signal: Number(q(RES_SIGNO)),
     pc: q(RES_PC),
@@ -35,6 +41,9 @@ export function parseResult(bytes: Uint8Array): Outcome {
     sp: q(RES_SP),
     nzcv: Number(q(RES_PSTATE) & 0xf000_0000n),
     tpidr: q(RES_TPIDR),
+    v: Array.from({ length: 32 }, (_, r) => (q(RES_V + 16 * r + 8) << 64n) | q(RES_V + 16 * r)),
+    fpsr: dv.getUint32(RES_FPSR, true),
+    fpcr: dv.getUint32(RES_FPCR, true),
     faultAddr: q(RES_FAULT_ADDR),
     buffer: bytes.slice(RESULT_SIZE),
   };
@@ -52,17 +61,28 @@ export function serializeOutcome(o: Outcome): Uint8Array {
   dv.setBigUint64(RES_FAULT_ADDR, o.faultAddr, true);
   dv.setBigUint64(RES_SIGNO, BigInt(o.signal), true);
   dv.setBigUint64(RES_MAGIC, MAGIC, true);
+  dv.setUint32(RES_FPSIMD, FPSIMD_MAGIC, true);
+  dv.setUint32(RES_FPSIMD + 4, FPSIMD_CONTEXT_SIZE, true);
+  dv.setUint32(RES_FPSR, o.fpsr >>> 0, true);
+  dv.setUint32(RES_FPCR, o.fpcr >>> 0, true);
+  o.v.forEach((v, r) => {
+    dv.setBigUint64(RES_V + 16 * r, BigInt.asUintN(64, v), true);
+    dv.setBigUint64(RES_V + 16 * r + 8, BigInt.asUintN(64, v >> 64n), true);
+  });
   out.set(o.buffer, RESULT_SIZE);
   return out;
 }
 
 export interface Difference {
-  what: string; // "x3", "sp", "nzcv", "tpidr_el0", "stop", "mem[0x40081010]"
+  what: string; // "x3", "sp", "nzcv", "tpidr_el0", "v7", "fpsr", "fpcr", "stop", "mem[0x40081010]"
   expected: string; // QEMU
   got: string; // ArmLab
 }
 
 export const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
+/** A V register as two 64-bit halves, high first: 0x<bits 127:64>_<bits 63:0>. */
+export const hex128 = (v: bigint): string => `0x${(v >> 64n).toString(16).padStart(16, '0')}_${(v & 0xffff_ffff_ffff_ffffn).toString(16).padStart(16, '0')}`;
+export const hex32 = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(8, '0');
 const hex = (v: number | bigint): string => '0x' + v.toString(16);
 
 export function nzcvText(v: number): string {
@@ -88,6 +108,11 @@ export function compareOutcomes(expected: Outcome, got: Outcome, endPc: number):
   if (expected.sp !== got.sp) d.push({ what: 'sp', expected: hex64(expected.sp), got: hex64(got.sp) });
   if (expected.nzcv !== got.nzcv) d.push({ what: 'nzcv', expected: nzcvText(expected.nzcv), got: nzcvText(got.nzcv) });
   if (expected.tpidr !== got.tpidr) d.push({ what: 'tpidr_el0', expected: hex64(expected.tpidr), got: hex64(got.tpidr) });
+  for (let r = 0; r < 32; r++) {
+    if (expected.v[r] !== got.v[r]) d.push({ what: `v${r}`, expected: hex128(expected.v[r]), got: hex128(got.v[r]) });
+  }
+  if (expected.fpsr >>> 0 !== got.fpsr >>> 0) d.push({ what: 'fpsr', expected: hex32(expected.fpsr), got: hex32(got.fpsr) });
+  if (expected.fpcr >>> 0 !== got.fpcr >>> 0) d.push({ what: 'fpcr', expected: hex32(expected.fpcr), got: hex32(got.fpcr) });
   // Memory: report differing 8-byte words of the buffer.
   for (let off = 0; off < BUF_SIZE; off += 8) {
     let same = true;

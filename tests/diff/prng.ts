@@ -132,3 +132,50 @@ export function edgeField(rng: Rng, width: number): number {
   const special = [31, 32, 63, 15, 16].filter((v) => v <= max);
   return special.length ? rng.pick(special) : rng.below(max + 1);
 }
+
+/** Edge values of a `bits`-wide integer lane: 0, 1, all-ones, the signed extremes and their neighbours. */
+function edgeLane(rng: Rng, bits: number, fp: boolean): bigint {
+  const ones = (1n << BigInt(bits)) - 1n;
+  const sign = 1n << BigInt(bits - 1);
+  const r = fp && bits >= 16 ? rng.pick([0, 40, 80, 90, 95]) + rng.below(5) : rng.below(100);
+  if (r < 40) return rng.u64() & ones;
+  if (r < 80) return rng.pick([0n, 1n, ones, sign, sign - 1n, sign + 1n, ones - 1n, 2n, sign >> 1n]);
+  if (r < 90) return BigInt(rng.below(bits + 2)); // small: shift amounts, counts
+  const special = fpSpecials[bits];
+  if (!special) return rng.u64() & ones;
+  if (r < 95) return rng.pick(special) ^ (rng.chance(0.3) ? sign : 0n);
+  // A subnormal or a NaN with a random payload, of either sign.
+  const expBits = bits === 16 ? 5 : bits === 32 ? 8 : 11;
+  const frac = rng.u64() & ((1n << BigInt(bits - 1 - expBits)) - 1n);
+  const exp = rng.chance(0.5) ? 0n : (1n << BigInt(expBits)) - 1n;
+  return (rng.chance(0.5) ? sign : 0n) | (exp << BigInt(bits - 1 - expBits)) | (frac === 0n ? 1n : frac);
+}
+
+// Floating-point edges for the lane sizes that have a format: +-0, +-inf, a quiet and a signalling
+// NaN, the smallest subnormal, the largest finite value, 1.0.
+const fpSpecials: Record<number, bigint[]> = {
+  16: [0x8000n, 0x7c00n, 0xfc00n, 0x7e00n, 0x7d00n, 0x0001n, 0x7bffn, 0x3c00n],
+  32: [0x8000_0000n, 0x7f80_0000n, 0xff80_0000n, 0x7fc0_0000n, 0x7fa0_0000n, 0x0000_0001n, 0x7f7f_ffffn, 0x3f80_0000n],
+  64: [1n << 63n, 0x7ff0n << 48n, 0xfff0n << 48n, 0x7ff8n << 48n, 0x7ff4n << 48n, 1n, 0x7fef_ffff_ffff_ffffn, 0x3ff0n << 48n],
+};
+
+/**
+ * A 128-bit SIMD&FP register value: uniform random, a whole-register pattern (0, all-ones, the
+ * sign bit alone, 0x7f.., alternating bits), or lanes of one size (8, 16, 32 or 64 bits), each a
+ * lane edge value (maximum, minimum, signed extremes, small, FP specials) or random, sometimes the
+ * same lane repeated (as DUP or MOVI would leave it), sometimes with the upper half zero (as any
+ * scalar or 64-bit vector write leaves it).
+ */
+export function edgeV128(rng: Rng, fp = false): bigint {
+  const all = (1n << 128n) - 1n;
+  const r = rng.below(100);
+  if (r < 25) return (rng.u64() << 64n) | rng.u64();
+  if (r < 35) return rng.pick([0n, all, 1n << 127n, all >> 1n, 0x8000_0000_0000_0000n, 0x5555_5555_5555_5555_5555_5555_5555_5555n, 0xaaaa_aaaa_aaaa_aaaa_aaaa_aaaa_aaaa_aaaan]);
+  const bits = fp ? rng.pick([32, 64]) : rng.pick([8, 16, 32, 64]);
+  const repeat = rng.chance(0.2);
+  let v = 0n;
+  const first = edgeLane(rng, bits, fp);
+  for (let k = 0; k < 128 / bits; k++) v |= (repeat ? first : edgeLane(rng, bits, fp)) << BigInt(k * bits);
+  if (rng.chance(0.15)) v &= M64;
+  return v;
+}

@@ -2,7 +2,7 @@
 // (or of the groups named: `npm run qemu:refresh -- ldst branch`). Run it after changing the
 // generator or a .decode table; commit tests/diff/fixtures/ with the change.
 import { spawnSync } from 'node:child_process';
-import { GROUPS, generateProgram, type Group } from './generator';
+import { GROUPS, generateProgram, groupUnavailable, type Group } from './generator';
 import { buildImage } from './image';
 import { runQemuMany, qemuAvailable, QEMU, QEMU_ARGS } from './qemu';
 import { FIXTURE_PLAN, FIXTURE_FORMAT, writeFixture, packOutcome, fixturePath, type FixtureFile } from './fixtures';
@@ -18,6 +18,11 @@ async function main(): Promise<void> {
   const groups: Group[] = asked.length ? (asked as Group[]) : [...GROUPS];
   const version = spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
   for (const group of groups) {
+    const why = groupUnavailable(group);
+    if (why) {
+      console.log(`${group}: skipped (${why}); refresh again once the table has entries`);
+      continue;
+    }
     const t0 = performance.now();
     const plan = FIXTURE_PLAN[group];
     const programs = Array.from({ length: plan.count }, (_, i) => generateProgram(group, plan.seed, i, plan.len));

@@ -3,7 +3,9 @@
 //   npx tsx tests/diff/run.ts --group ldst --seed 7 --count 1000 --len 200
 //
 // Options:
-//   --group G      dp_imm | dp_reg | ldst | branch | system | mixed | all   (default all)
+//   --group G      dp_imm | dp_reg | ldst | branch | system | mixed | simd_ldst | simd_3 | simd_2 |
+//                  fp_simple | fpctl | simd_mixed | undef | simd (the six SIMD&FP groups) | all
+//                  (default all); or a comma-separated list
 //   --seed S       campaign seed (default: random, printed)
 //   --from I       first program index (default 0); program I of seed S is always the same program
 //   --count N      programs per group (default 20)
@@ -15,7 +17,7 @@
 //   --findings F   write a findings file (markdown) summarising every bisected culprit
 //   --stats        print what the generator emitted and rejected
 import { writeFileSync } from 'node:fs';
-import { GROUPS, type Group } from './generator';
+import { GROUPS, groupUnavailable, type Group } from './generator';
 import { runCampaign, type CampaignResult } from './campaign';
 import { formatMismatch, culpritOf } from './harness';
 import { qemuAvailable, QEMU } from './qemu';
@@ -48,8 +50,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const g = a.get('group') ?? 'all';
-  const groups: Group[] = g === 'all' ? [...GROUPS] : [g as Group];
-  for (const x of groups) if (!(GROUPS as readonly string[]).includes(x)) throw new Error(`unknown group ${x}; groups: ${GROUPS.join(', ')}, all`);
+  const asked: Group[] = g === 'all' ? [...GROUPS] : g === 'simd' ? ['simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fpctl', 'simd_mixed'] : (g.split(',') as Group[]);
+  for (const x of asked) if (!(GROUPS as readonly string[]).includes(x)) throw new Error(`unknown group ${x}; groups: ${GROUPS.join(', ')}, simd, all`);
+  const groups = asked.filter((x) => {
+    const why = groupUnavailable(x);
+    if (why) console.log(`skipping ${x}: ${why}`);
+    return !why;
+  });
   const seed = a.has('seed') ? num(a, 'seed', 0) : Math.floor(Math.random() * 1e9);
   const from = num(a, 'from', 0);
   const count = num(a, 'count', 20);

@@ -35,9 +35,18 @@ export function tableGroups(): string[] {
   return [...new Set(A64_TABLE.map((e) => e.group))];
 }
 
-/** The entry's fixed bits with every field filled by an edge-biased random value; '-' bits stay 0. */
-export function fillEntry(rng: Rng, e: DecodeEntry): number {
+/**
+ * The entry's fixed bits with every field filled by an edge-biased random value. '-' bits stay 0,
+ * or with `dontCare` are random half the time (for tables whose '-' bits are operand bits the
+ * pattern does not name, like the D-lane index of UMOV Xd, Vn.D[i], rather than should-be bits).
+ */
+export function fillEntry(rng: Rng, e: DecodeEntry, dontCare = false): number {
   let w = e.value >>> 0;
+  if (dontCare && rng.chance(0.5)) {
+    let free = ~e.mask >>> 0;
+    for (const f of e.fields) free = (free & ~(((2 ** f.width - 1) * 2 ** f.lsb) >>> 0)) >>> 0;
+    w = (w | (rng.u32() & free)) >>> 0;
+  }
   for (const f of e.fields) {
     const v = edgeField(rng, f.width);
     w = (w & ~(((2 ** f.width - 1) * 2 ** f.lsb) >>> 0)) >>> 0;
