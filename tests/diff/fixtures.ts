@@ -17,7 +17,18 @@ export const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fixtur
 export const FIXTURE_FORMAT = 3; // 3: V0..V31, FPSR and FPCR in the result block
 
 /** What `npm run qemu:refresh` records: programs per group, and their length. */
-export const FIXTURE_PLAN: Record<Group, { seed: number; count: number; len: number }> = {
+export interface FixturePlan {
+  seed: number;
+  count: number;
+  len: number;
+}
+
+/** The plan of a group: FIXTURE_PLAN's, or 20 x 500 for a group found in the decode table. */
+export function planOf(group: Group): FixturePlan {
+  return FIXTURE_PLAN[group] ?? { seed: 1, count: 20, len: 500 };
+}
+
+const FIXTURE_PLAN: Record<Group, FixturePlan> = {
   dp_imm: { seed: 1, count: 20, len: 500 },
   dp_reg: { seed: 1, count: 20, len: 500 },
   ldst: { seed: 1, count: 20, len: 500 },
@@ -30,6 +41,7 @@ export const FIXTURE_PLAN: Record<Group, { seed: number; count: number; len: num
   simd_3: { seed: 1, count: 20, len: 500 },
   simd_2: { seed: 1, count: 20, len: 500 },
   fp_simple: { seed: 1, count: 20, len: 500 },
+  fp_arith: { seed: 1, count: 20, len: 500 },
   fpctl: { seed: 1, count: 20, len: 500 },
   simd_mixed: { seed: 1, count: 20, len: 500 },
   // One unallocated word per program (each ends in SIGILL).

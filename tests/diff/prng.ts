@@ -140,6 +140,16 @@ function edgeLane(rng: Rng, bits: number, fp: boolean): bigint {
   const r = fp && bits >= 16 ? rng.pick([0, 40, 80, 90, 95]) + rng.below(5) : rng.below(100);
   if (r < 40) return rng.u64() & ones;
   if (r < 80) return rng.pick([0n, 1n, ones, sign, sign - 1n, sign + 1n, ones - 1n, 2n, sign >> 1n]);
+  if (fp && r < 85 && bits >= 32) {
+    // A normal number near 1.0 (exponent within 8 of the bias), with a random fraction or a short
+    // one (a few leading bits: exact sums and products, and ties when rounding), of either sign.
+    const expBits = bits === 32 ? 8 : 11;
+    const fracBits = BigInt(bits - 1 - expBits);
+    const exp = BigInt((1 << (expBits - 1)) - 1 + rng.range(-8, 8));
+    let frac = rng.u64() & ((1n << fracBits) - 1n);
+    if (rng.chance(0.5)) frac &= ((1n << 4n) - 1n) << (fracBits - 4n);
+    return (rng.chance(0.5) ? sign : 0n) | (exp << fracBits) | frac;
+  }
   if (r < 90) return BigInt(rng.below(bits + 2)); // small: shift amounts, counts
   const special = fpSpecials[bits];
   if (!special) return rng.u64() & ones;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { GROUPS, generateProgram, groupUnavailable, type Group } from './generator';
 import { buildImage } from './image';
 import { runQemuMany, qemuAvailable, QEMU, QEMU_ARGS } from './qemu';
-import { FIXTURE_PLAN, FIXTURE_FORMAT, writeFixture, packOutcome, fixturePath, type FixtureFile } from './fixtures';
+import { planOf, FIXTURE_FORMAT, writeFixture, packOutcome, fixturePath, type FixtureFile } from './fixtures';
 import { stopText } from './outcome';
 
 async function main(): Promise<void> {
@@ -14,8 +14,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const asked = process.argv.slice(2);
-  for (const g of asked) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`unknown group ${g}; groups: ${GROUPS.join(', ')}`);
-  const groups: Group[] = asked.length ? (asked as Group[]) : [...GROUPS];
+  for (const g of asked) if (!GROUPS.includes(g)) throw new Error(`unknown group ${g}; groups: ${GROUPS.join(', ')}`);
+  const groups: Group[] = asked.length ? asked : [...GROUPS];
   const version = spawnSync(QEMU, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
   for (const group of groups) {
     const why = groupUnavailable(group);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       continue;
     }
     const t0 = performance.now();
-    const plan = FIXTURE_PLAN[group];
+    const plan = planOf(group);
     const programs = Array.from({ length: plan.count }, (_, i) => generateProgram(group, plan.seed, i, plan.len));
     const images = programs.map(buildImage);
     const outcomes = await runQemuMany(images.map((img) => img.elf));
