@@ -154,9 +154,9 @@ export function readSpecial(minEl: u32, key: u32): u64 {
     case K_SP_EL1: return bankedSp(1);
     case K_TPIDRRO_EL0: return sr(SR_TPIDRRO_EL0);
     case K_ID_AA64PFR0: {
-      // EL0 and EL1 AArch64 only (1), EL2 AArch64 only if present, no EL3; FP and AdvSIMD not
-      // implemented yet (0xF); no GIC system registers yet (0).
-      return 0x00ff0011 | (haveEl2 ? 0x100 : 0);
+      // EL0 and EL1 AArch64 only (1), EL2 AArch64 only if present, no EL3; FP and AdvSIMD
+      // implemented without half-precision arithmetic (0); no GIC system registers yet (0).
+      return 0x00000011 | (haveEl2 ? 0x100 : 0);
     }
     case K_CTR_EL0:
       if (!el0Gate(key, (sr(SR_SCTLR_EL1) & SCTLR_UCT) != 0)) return 0;
