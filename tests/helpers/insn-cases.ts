@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { testCore, load, CODE } from './core';
 import type { Core } from '../../src/machine/core';
 import { SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
+import { haveBinutils, haveQemu } from './cross';
 
 export type Regs = Record<string, bigint>;
 export interface Case {
@@ -82,16 +83,6 @@ export function expectUndefined(word: number): void {
   expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0n);
 }
 
-const have = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const haveBinutils = have('aarch64-linux-gnu-as') && have('aarch64-linux-gnu-ld');
-const haveQemu = haveBinutils && have('qemu-aarch64');
 
 /** Assembles and links `body` at CODE and returns the ELF path (in dir). */
 function build(dir: string, body: string): string {

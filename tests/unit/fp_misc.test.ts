@@ -12,17 +12,8 @@ import { join } from 'node:path';
 import { testCore, load, CODE } from '../helpers/core';
 import type { Core } from '../../src/machine/core';
 import { SR_CPACR_EL1 } from '../../src/core/layout';
+import { haveBinutils, haveQemu } from '../helpers/cross';
 
-const have = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const haveBinutils = have('aarch64-linux-gnu-as') && have('aarch64-linux-gnu-ld');
-const haveQemu = haveBinutils && have('qemu-aarch64');
 
 function inTmp<T>(f: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'armlab-fpmisc-'));

@@ -5,12 +5,12 @@
 // and qemu-aarch64 -cpu cortex-a57, comparing V0-V31, X0-X30 and FPSR.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testCore, load, CODE } from '../helpers/core';
 import type { Core } from '../../src/machine/core';
 import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
+import { haveBinutils, haveQemu, withDir, assemble } from '../helpers/cross';
 
 // ---- a single-instruction harness for V registers ------------------------------------------------
 
@@ -84,25 +84,7 @@ function expectUndefined(word: number): void {
   core.setElSp(1, 1, BigInt(CODE) + 0x7ff0n);
 }
 
-const have = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const haveBinutils = have('aarch64-linux-gnu-as') && have('aarch64-linux-gnu-ld');
-const haveQemu = haveBinutils && have('qemu-aarch64');
 
-function withDir<T>(f: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'armlab-simd2-'));
-  try {
-    return f(dir);
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
-}
 function build(dir: string, body: string): string {
   writeFileSync(join(dir, 'a.s'), `.arch armv8-a\n.globl _start\n.text\n_start:\n${body}\n`);
   execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')]);
@@ -110,15 +92,6 @@ function build(dir: string, body: string): string {
   return join(dir, 'a.elf');
 }
 
-/** The words of the given instructions, from aarch64-linux-gnu-as. */
-function assemble(asms: string[]): number[] {
-  return withDir((dir) => {
-    const elf = build(dir, asms.join('\n'));
-    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', elf, join(dir, 'a.bin')]);
-    const bin = readFileSync(join(dir, 'a.bin'));
-    return asms.map((_, n) => bin.readUInt32LE(4 * n));
-  });
-}
 
 const DUMP = 32 * 16 + 31 * 8 + 8;
 

@@ -10,41 +10,17 @@
 // RMode, FZ and DN on the core and on qemu-aarch64 -cpu cortex-a57, comparing V0-V3 and FPSR.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testCore, load, CODE } from '../helpers/core';
 import type { Core } from '../../src/machine/core';
 import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
 import { A64_TABLE } from '../../src/core/generated/table';
+import { haveBinutils, haveQemu, withDir, build } from '../helpers/cross';
 
 // ---- tools -------------------------------------------------------------------------------------------
 
-const have = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const haveBinutils = have('aarch64-linux-gnu-as') && have('aarch64-linux-gnu-ld');
-const haveQemu = haveBinutils && have('qemu-aarch64');
 
-function withDir<T>(f: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'armlab-simdfp-'));
-  try {
-    return f(dir);
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
-}
-function build(dir: string, body: string): string {
-  writeFileSync(join(dir, 'a.s'), `.arch armv8-a\n.globl _start\n.text\n_start:\n${body}\n`);
-  execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')], { cwd: dir });
-  execFileSync('aarch64-linux-gnu-ld', ['-static', `-Ttext=0x${CODE.toString(16)}`, join(dir, 'a.o'), '-o', join(dir, 'a.elf')]);
-  return join(dir, 'a.elf');
-}
 function assemble(asms: string[]): number[] {
   return withDir((dir) => {
     const elf = build(dir, asms.join('\n'));

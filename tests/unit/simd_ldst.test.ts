@@ -5,13 +5,13 @@
 // Device memory) and the unallocated encodings are checked on the core alone.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testCore, load, CODE, RAM_BASE } from '../helpers/core';
 import type { Core } from '../../src/machine/core';
 import { A64_TABLE } from '../../src/core/generated/table';
 import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1, SR_FAR_EL1, SR_ELR_EL1, SR_SCTLR_EL1 } from '../../src/core/layout';
+import { haveBinutils, haveQemu, withDir, assemble } from '../helpers/cross';
 
 const BUF = RAM_BASE + 0x8000; // 256 bytes of test memory
 const BASE_OFF = 64; // x1 starts here, so negative offsets stay inside the buffer
@@ -32,39 +32,12 @@ const mv = (off: number, len: number): bigint => {
 
 // ---- toolchain helpers ----------------------------------------------------------------------------
 
-const have = (tool: string): boolean => {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const haveBinutils = have('aarch64-linux-gnu-as') && have('aarch64-linux-gnu-ld');
-const haveQemu = haveBinutils && have('qemu-aarch64');
 
-function withDir<T>(f: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'armlab-simdldst-'));
-  try {
-    return f(dir);
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
-}
 function build(dir: string, body: string): string {
   writeFileSync(join(dir, 'a.s'), `.arch armv8-a\n.globl _start\n.text\n_start:\n${body}\n`);
   execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')]);
   execFileSync('aarch64-linux-gnu-ld', ['-static', `-Ttext=0x${CODE.toString(16)}`, join(dir, 'a.o'), '-o', join(dir, 'a.elf')]);
   return join(dir, 'a.elf');
-}
-/** The words of the given instructions, from aarch64-linux-gnu-as. */
-function assemble(asms: string[]): number[] {
-  return withDir((dir) => {
-    const elf = build(dir, asms.join('\n'));
-    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', elf, join(dir, 'a.bin')]);
-    const bin = readFileSync(join(dir, 'a.bin'));
-    return asms.map((_, n) => bin.readUInt32LE(4 * n));
-  });
 }
 
 // ---- one instruction on the core ------------------------------------------------------------------
