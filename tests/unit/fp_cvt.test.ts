@@ -7,118 +7,21 @@
 // form on edge operands (zeros, denormals, largest finite values, infinities, NaNs, values around the
 // 2^31/2^32/2^63/2^64 boundaries and halfway cases) and random ones, under every FPCR combination of
 // RMode x FZ x DN x AHP, on the core and on qemu-aarch64 -cpu cortex-a57, comparing V0, X0 and FPSR.
-import { describe, it, expect, beforeAll } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { testCore, load, CODE } from '../helpers/core';
-import type { Core } from '../../src/machine/core';
-import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
+import { describe, it, expect } from 'vitest';
 import { A64_TABLE } from '../../src/core/generated/table';
-import { haveQemu, withDir } from '../helpers/cross';
+import { haveQemu, assemble } from '../helpers/cross';
+import {
+  useVCore, vstate, runCore, runQemu, diffCore, expectUndefined, expectFpTrap, xorshift32,
+  JUNK, M64, FZ, DN, AHP, RN, RP, RM, RZ, IOC, OFC, UFC, IXC, IDC, QC, type VState,
+} from '../helpers/vcases';
 
-
-function build(dir: string, body: string): string {
-  writeFileSync(join(dir, 'a.s'), `.arch armv8-a+fp16\n.globl _start\n.text\n_start:\n${body}\n`);
-  execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')], { cwd: dir });
-  execFileSync('aarch64-linux-gnu-ld', ['-static', `-Ttext=0x${CODE.toString(16)}`, join(dir, 'a.o'), '-o', join(dir, 'a.elf')]);
-  return join(dir, 'a.elf');
-}
-function assemble(asms: string[]): number[] {
-  return withDir((dir) => {
-    const elf = build(dir, asms.join('\n'));
-    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', elf, join(dir, 'a.bin')]);
-    const bin = readFileSync(join(dir, 'a.bin'));
-    return asms.map((_, n) => bin.readUInt32LE(4 * n));
-  });
-}
+useVCore();
 
 // ---- state ---------------------------------------------------------------------------------------------
 
-/** V0-V3, X0, X1, FPCR, FPSR before; V0, X0 and FPSR after. */
-interface In {
-  v: bigint[];
-  x: bigint[];
-  fpcr: bigint;
-  fpsr: bigint;
-}
-interface Out {
-  v0: bigint;
-  x0: bigint;
-  fpsr: bigint;
-}
-const M64 = (1n << 64n) - 1n;
-const show = (o: Out): string => `v0=${o.v0.toString(16)} x0=${o.x0.toString(16)} fpsr=${o.fpsr.toString(16)}`;
+/** What these conversions change and the tests compare: V0, X0 and FPSR (the state also holds V1-V3 and X1). */
+const view = (s: VState): string[] => [`v0=${s.v[0].toString(16)}`, `x0=${s.x[0].toString(16)}`, `fpsr=${s.fpsr.toString(16)}`];
 
-let core: Core;
-beforeAll(async () => {
-  core = await testCore();
-  core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-});
-
-function runCore(word: number, s: In): Out {
-  s.v.forEach((v, n) => core.setV(n, v));
-  s.x.forEach((v, n) => core.setX(n, v));
-  core.fpcr = Number(s.fpcr);
-  core.fpsr = Number(s.fpsr);
-  core.pc = BigInt(CODE);
-  load(core, [word]);
-  core.run(1);
-  expect(core.pc, 'one instruction executed without an exception').toBe(BigInt(CODE) + 4n);
-  return { v0: core.v(0), x0: core.x(0), fpsr: BigInt(core.fpsr >>> 0) };
-}
-
-const IN_SIZE = 96; // q0..q3, x0, x1, fpcr, fpsr
-const OUT_SIZE = 32; // q0, x0, fpsr
-
-function runQemu(groups: { asm: string; states: In[] }[]): Out[][] {
-  return withDir((dir) => {
-    const total = groups.reduce((n, g) => n + g.states.length, 0);
-    const inp = Buffer.alloc(IN_SIZE * total);
-    let k = 0;
-    for (const g of groups)
-      for (const s of g.states) {
-        const b = IN_SIZE * k++;
-        s.v.forEach((v, n) => {
-          inp.writeBigUInt64LE(v & M64, b + 16 * n);
-          inp.writeBigUInt64LE(v >> 64n, b + 16 * n + 8);
-        });
-        inp.writeBigUInt64LE(s.x[0], b + 64);
-        inp.writeBigUInt64LE(s.x[1], b + 72);
-        inp.writeBigUInt64LE(s.fpcr, b + 80);
-        inp.writeBigUInt64LE(s.fpsr, b + 88);
-      }
-    writeFileSync(join(dir, 'in.bin'), inp);
-    const lines = ['adrp x19, inputs', 'add x19, x19, :lo12:inputs', 'adrp x20, buf', 'add x20, x20, :lo12:buf'];
-    groups.forEach((g, n) => {
-      if (g.states.length === 0) return;
-      lines.push(`ldr x21, =${g.states.length}`, `L${n}:`);
-      lines.push('ldp q0, q1, [x19], #32', 'ldp q2, q3, [x19], #32', 'ldp x0, x1, [x19], #16', 'ldp x3, x4, [x19], #16', 'msr fpcr, x3', 'msr fpsr, x4');
-      lines.push(g.asm, 'mrs x4, fpsr', 'str q0, [x20], #16', 'stp x0, x4, [x20], #16', 'subs x21, x21, #1', `b.ne L${n}`);
-    });
-    lines.push('mov x0, #1', 'adrp x1, buf', 'add x1, x1, :lo12:buf', `ldr x2, =${OUT_SIZE * total}`, 'mov x8, #64', 'svc #0');
-    lines.push('mov x0, #0', 'mov x8, #93', 'svc #0', '.ltorg');
-    lines.push('.data', '.balign 16', 'inputs: .incbin "in.bin"', '.bss', '.balign 16', `buf: .skip ${OUT_SIZE * total}`);
-    const elf = build(dir, lines.join('\n'));
-    const r = spawnSync('qemu-aarch64', ['-cpu', 'cortex-a57', elf], { maxBuffer: 1 << 28 });
-    expect(r.status).toBe(0);
-    const out = r.stdout;
-    expect(out.length).toBe(OUT_SIZE * total);
-    let j = 0;
-    return groups.map((g) =>
-      g.states.map(() => {
-        const b = OUT_SIZE * j++;
-        return {
-          v0: out.readBigUInt64LE(b) | (out.readBigUInt64LE(b + 8) << 64n),
-          x0: out.readBigUInt64LE(b + 16),
-          fpsr: out.readBigUInt64LE(b + 24),
-        };
-      }),
-    );
-  });
-}
-
-const JUNK_V = [0x0123456789abcdef_fedcba9876543210n, 0x1111222233334444_5555666677778888n, 0x99990000aaaa0000_bbbb0000cccc0000n, 0xdeadbeefcafef00d_0badf00dfeedfacen];
 const JUNK_X0 = 0xa5a5a5a5_5a5a5a5an;
 
 /**
@@ -127,8 +30,8 @@ const JUNK_X0 = 0xa5a5a5a5_5a5a5a5an;
  * are of kind Vh/Vs/Vd/Vw/Vx (the operand is then the 128-bit value).
  */
 type Src = 'h' | 's' | 'd' | 'w' | 'x' | 'vw' | 'vx' | 'Vh' | 'Vs' | 'Vd' | 'Vw' | 'Vx';
-function state(op: bigint, src: Src, fpcr: bigint): In {
-  const v = [...JUNK_V];
+function state(op: bigint, src: Src, fpcr: bigint): VState {
+  const v = [...JUNK];
   const x = [JUNK_X0, 0xfedcba98_76543210n];
   if (src === 'w' || src === 'x') x[1] = src === 'w' ? (0xfedcba98n << 32n) | op : op;
   else if (src[0] === 'V') v[1] = op;
@@ -136,21 +39,8 @@ function state(op: bigint, src: Src, fpcr: bigint): In {
     const keep = src === 'h' ? 16n : src === 's' || src === 'vw' ? 32n : 64n;
     v[1] = ((v[1] >> keep) << keep) | op;
   }
-  return { v, x, fpcr, fpsr: 0n };
+  return vstate({ v, x, fpcr });
 }
-
-const FZ = 1n << 24n;
-const DN = 1n << 25n;
-const AHP = 1n << 26n;
-const RN = 0n;
-const RP = 1n << 22n;
-const RM = 2n << 22n;
-const RZ = 3n << 22n;
-const IOC = 1n;
-const OFC = 4n;
-const UFC = 8n;
-const IXC = 16n;
-const IDC = 128n;
 
 // ---- hand-checked cases ----------------------------------------------------------------------------
 
@@ -211,8 +101,8 @@ describe('hand-checked cases', () => {
   cases.forEach((c, n) => {
     it(`${c.asm} ${c.op.toString(16)} fpcr=${c.fpcr.toString(16)}`, () => {
       const o = runCore(words[n], state(c.op, c.src, c.fpcr));
-      if (c.v0 !== undefined) expect(o.v0.toString(16)).toBe(c.v0.toString(16));
-      if (c.x0 !== undefined) expect(o.x0.toString(16)).toBe(c.x0.toString(16));
+      if (c.v0 !== undefined) expect(o.v[0].toString(16)).toBe(c.v0.toString(16));
+      if (c.x0 !== undefined) expect(o.x[0].toString(16)).toBe(c.x0.toString(16));
       expect(o.fpsr.toString(16)).toBe(c.fpsr.toString(16));
     });
   });
@@ -223,8 +113,8 @@ describe.skipIf(!haveQemu)('hand-checked expectations', () => {
     const got = runQemu(cases.map((c) => ({ asm: c.asm, states: [state(c.op, c.src, c.fpcr)] })));
     cases.forEach((c, n) => {
       const o = got[n][0];
-      if (c.v0 !== undefined) expect(o.v0.toString(16), c.asm).toBe(c.v0.toString(16));
-      if (c.x0 !== undefined) expect(o.x0.toString(16), c.asm).toBe(c.x0.toString(16));
+      if (c.v0 !== undefined) expect(o.v[0].toString(16), c.asm).toBe(c.v0.toString(16));
+      if (c.x0 !== undefined) expect(o.x[0].toString(16), c.asm).toBe(c.x0.toString(16));
       expect(o.fpsr.toString(16), c.asm).toBe(c.fpsr.toString(16));
     });
   });
@@ -244,38 +134,12 @@ describe('unallocated encodings', () => {
     ['scvtf v0.4h, v1.4h, #1 (FEAT_FP16)', 0x0f1fe420],
     ['scvtf h0, h1, #1 (FEAT_FP16)', 0x5f1fe420],
     ['fcvtxn s0, s1', 0x7e216820],
-  ])('%s', (_, word) => {
-    const vbar = BigInt(CODE) + 0x8000n;
-    core.setSysreg(SR_VBAR_EL1, vbar);
-    const before = core.unimplementedCount;
-    core.pc = BigInt(CODE);
-    load(core, [word]);
-    core.run(1);
-    expect(core.pc, `0x${word.toString(16)} should be UNDEFINED`).toBe(vbar + 0x200n);
-    expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0n);
-    expect(core.unimplementedCount).toBe(before);
-    core.setElSp(1, 1, BigInt(CODE) + 0x7ff0n);
-  });
+  ])('%s', (_, word) => expectUndefined(word));
 });
 
 describe('SIMD&FP access trap', () => {
   it('CPACR_EL1.FPEN = 00 traps these instructions with EC 0x07', () => {
-    const words = assemble(['fcvt d0, s1', 'fcvtzs x0, d1', 'scvtf s0, w1', 'frintx d0, d1', 'fcvtl v0.2d, v1.2s', 'ucvtf v0.4s, v1.4s, #3']);
-    core.setSysreg(SR_CPACR_EL1, 0n);
-    try {
-      for (const word of words) {
-        const vbar = BigInt(CODE) + 0x8000n;
-        core.setSysreg(SR_VBAR_EL1, vbar);
-        core.pc = BigInt(CODE);
-        load(core, [word]);
-        core.run(1);
-        expect(core.pc).toBe(vbar + 0x200n);
-        expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0x07n);
-        core.setElSp(1, 1, BigInt(CODE) + 0x7ff0n);
-      }
-    } finally {
-      core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-    }
+    expectFpTrap(assemble(['fcvt d0, s1', 'fcvtzs x0, d1', 'scvtf s0, w1', 'frintx d0, d1', 'fcvtl v0.2d, v1.2s', 'ucvtf v0.4s, v1.4s, #3']));
   });
 });
 
@@ -336,18 +200,6 @@ forms.push({ asm: 'fcvtn v0.2s, v1.2d', src: 'Vd' }, { asm: 'fcvtn2 v0.4s, v1.2d
 forms.push({ asm: 'fcvtn v0.4h, v1.4s', src: 'Vs', ahp: true }, { asm: 'fcvtn2 v0.8h, v1.4s', src: 'Vs', ahp: true });
 forms.push({ asm: 'fcvtl v0.2d, v1.2s', src: 'Vs' }, { asm: 'fcvtl2 v0.2d, v1.4s', src: 'Vs' });
 forms.push({ asm: 'fcvtl v0.4s, v1.4h', src: 'Vh', ahp: true }, { asm: 'fcvtl2 v0.4s, v1.8h', src: 'Vh', ahp: true });
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 /** Edge operands of each source kind (for a vector: single lanes, combined by vectorOps). */
 function edges(src: Src): bigint[] {
@@ -425,7 +277,7 @@ for (const rm of [RN, RP, RM, RZ]) for (const fz of [0n, FZ]) for (const dn of [
 
 describe.skipIf(!haveQemu)('sweep against qemu-aarch64', () => {
   it('every form, edge and random operands, all FPCR modes', () => {
-    const next = rng(Number(process.env.FP_CVT_SEED ?? 0x5eed));
+    const next = xorshift32(Number(process.env.FP_CVT_SEED ?? 0x5eed));
     const groups = forms.map((f) => {
       let ops: bigint[];
       if (f.src[0] === 'V') ops = vectorOps(f.src, next);
@@ -433,26 +285,16 @@ describe.skipIf(!haveQemu)('sweep against qemu-aarch64', () => {
         ops = [...edges(f.src)];
         for (let n = 0; n < RANDOM; n++) ops.push(randomOp(f.src, next));
       }
-      const states: In[] = [];
+      const states: VState[] = [];
       for (const cr of FPCRS) {
         if (!f.ahp && (cr & AHP) !== 0n) continue;
         for (const op of ops) states.push(state(op, f.src, cr));
       }
-      return { asm: f.asm, states };
+      return { asm: f.asm, word: 0, states };
     });
-    const words = assemble(forms.map((f) => f.asm));
-    const ref = runQemu(groups);
-    const bad: string[] = [];
-    let compared = 0;
-    groups.forEach((g, k) =>
-      g.states.forEach((s, j) => {
-        const got = runCore(words[k], s);
-        const want = ref[k][j];
-        compared++;
-        if (got.v0 !== want.v0 || got.x0 !== want.x0 || got.fpsr !== want.fpsr)
-          bad.push(`${g.asm} op=${(s.x[1] ^ 0n).toString(16)}/${s.v[1].toString(16)} fpcr=${s.fpcr.toString(16)}: core ${show(got)} qemu ${show(want)}`);
-      }),
-    );
+    assemble(forms.map((f) => f.asm)).forEach((w, k) => (groups[k].word = w));
+    const bad = diffCore(groups, runQemu(groups), view);
+    const compared = groups.reduce((n, g) => n + g.states.length, 0);
     expect(bad.slice(0, 30), `${bad.length} mismatches`).toEqual([]);
     console.log(`fp_cvt sweep: ${compared} states compared`);
     expect(compared).toBeGreaterThan(50_000);
@@ -463,10 +305,10 @@ describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
   // Every encoding this group claims with its other fields random (Rd = 0, Rn = 1 so the harness sees
   // them), on V1 holding edge and random lanes of either precision and X1 an edge or random integer.
   it('every claimed pattern, 40 random words each', () => {
-    const next = rng(0xc0ffee);
+    const next = xorshift32(0xc0ffee);
     const entries = A64_TABLE.filter((e) => e.group === 'fp_cvt' && !e.unalloc && !e.unimpl);
     expect(entries.length).toBeGreaterThan(20);
-    const groups: { asm: string; word: number; states: In[] }[] = [];
+    const groups: { asm: string; word: number; states: VState[] }[] = [];
     for (const e of entries) {
       for (let k = 0, tries = 0; k < 40 && tries < 4000; tries++) {
         let w = (e.value | (next() & ~e.mask)) >>> 0;
@@ -479,17 +321,10 @@ describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
         const s0 = state(v1, 'Vd', FPCRS[next() % FPCRS.length]);
         s0.x[1] = next() & 1 ? xs[next() % xs.length] : randomOp('x', next);
         // FPSR is cumulative: flags already set must survive (QC = bit 27).
-        s0.fpsr = [0n, IDC, (1n << 27n) | IXC, IOC | UFC][next() % 4];
+        s0.fpsr = [0n, IDC, QC | IXC, IOC | UFC][next() % 4];
         groups.push({ asm: `.inst 0x${w.toString(16)}`, word: w, states: [s0] });
       }
     }
-    const want = runQemu(groups);
-    const bad: string[] = [];
-    groups.forEach((g, k) => {
-      const got = show(runCore(g.word, g.states[0]));
-      const exp = show(want[k][0]);
-      if (got !== exp && bad.length < 12) bad.push(`${g.asm} fpcr=${g.states[0].fpcr.toString(16)}: core ${got} qemu ${exp}`);
-    });
-    expect(bad).toEqual([]);
+    expect(diffCore(groups, runQemu(groups), view).slice(0, 12)).toEqual([]);
   }, 120_000);
 });

@@ -9,166 +9,25 @@
 // instruction on edge operands (zeros, denormals, smallest normal, max, infinities, quiet and
 // signalling NaNs with payloads, ±1.0) under all four FZ/DN combinations on both the core and
 // qemu-aarch64 -cpu cortex-a57, comparing V0-V3, NZCV and FPSR.
-import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { testCore, load, CODE } from '../helpers/core';
-import type { Core } from '../../src/machine/core';
-import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
+import { describe, it, expect } from 'vitest';
 import { A64_TABLE } from '../../src/core/generated/table';
-import { haveBinutils, haveQemu, withDir, build, assemble } from '../helpers/cross';
+import { haveQemu, assemble } from '../helpers/cross';
+import {
+  useVCore, vstate, vc, checkCases, runQemu, diffCore, expectUndefined, expectFpTrap, pack, xorshift32,
+  JUNK, M64, FZ, DN, IOC, IDC, type VCase, type VState,
+} from '../helpers/vcases';
 
-// ---- the state an instruction sees: V0-V3, FPCR, FPSR, NZCV --------------------------------------------
+useVCore();
 
-interface State {
-  v: bigint[]; // v0..v3, 128 bits each
-  fpcr: bigint;
-  fpsr: bigint;
-  nzcv: bigint; // 4 bits
-}
-/** Register values by name: v0..v3, fpcr, fpsr, nzcv. */
-type Regs = Record<string, bigint>;
-interface FCase {
-  asm: string;
-  word: number;
-  in: Regs;
-  out: Regs;
-}
-const fc = (asm: string, word: number, inRegs: Regs, out: Regs): FCase => ({ asm, word, in: inRegs, out });
-
-const M64 = (1n << 64n) - 1n;
-const M128 = (1n << 128n) - 1n;
-const JUNK = [0x0123456789abcdef_fedcba9876543210n, 0x1111222233334444_5555666677778888n, 0x99990000aaaa0000_bbbb0000cccc0000n, 0xdeadbeefcafef00d_0badf00dfeedfacen];
-
-function apply(s: State, regs: Regs): State {
-  for (const [name, val] of Object.entries(regs)) {
-    if (name === 'fpcr') s.fpcr = val;
-    else if (name === 'fpsr') s.fpsr = val;
-    else if (name === 'nzcv') s.nzcv = val;
-    else s.v[Number(name.slice(1))] = val & M128;
-  }
-  return s;
-}
-const initial = (regs: Regs): State => apply({ v: [...JUNK], fpcr: 0n, fpsr: 0n, nzcv: 0b1010n }, regs);
-const show = (s: State): string =>
-  `${s.v.map((v, n) => `v${n}=${v.toString(16)}`).join(' ')} nzcv=${s.nzcv.toString(2).padStart(4, '0')} fpsr=${s.fpsr.toString(16)}`;
-
-let core: Core;
-
-function runCore(word: number, s: State): State {
-  s.v.forEach((v, n) => core.setV(n, v));
-  core.fpcr = Number(s.fpcr);
-  core.fpsr = Number(s.fpsr);
-  core.nzcv = Number(s.nzcv) << 28;
-  core.pc = BigInt(CODE);
-  load(core, [word]);
-  core.run(1);
-  expect(core.pc, 'one instruction executed without an exception').toBe(BigInt(CODE) + 4n);
-  return { v: [0, 1, 2, 3].map((n) => core.v(n)), fpcr: BigInt(core.fpcr >>> 0), fpsr: BigInt(core.fpsr >>> 0), nzcv: BigInt(core.nzcv >>> 28) };
-}
-
-/** An encoding that must be UNDEFINED (EC 0 at VBAR_EL1 + 0x200), not counted as unimplemented. */
-function expectUndefined(word: number): void {
-  const vbar = BigInt(CODE) + 0x8000n;
-  core.setSysreg(SR_VBAR_EL1, vbar);
-  core.setSysreg(SR_ESR_EL1, 0xffff_ffffn);
-  const before = core.unimplementedCount;
-  core.pc = BigInt(CODE);
-  load(core, [word]);
-  core.run(1);
-  expect(core.pc, `0x${(word >>> 0).toString(16)} should be UNDEFINED`).toBe(vbar + 0x200n);
-  expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0n);
-  expect(core.unimplementedCount, `0x${(word >>> 0).toString(16)} is unallocated, not unimplemented`).toBe(before);
-  core.setElSp(1, 1, BigInt(CODE) + 0x7ff0n);
-}
-
-// ---- tools -------------------------------------------------------------------------------------------
-
-
-
-
-const IN_SIZE = 96; // v0..v3, fpcr, fpsr, nzcv, pad
-const OUT_SIZE = 80; // v0..v3, nzcv, fpsr
-
-/**
- * Runs each instruction from its state under qemu-aarch64 and returns the states after it. The inputs
- * go in as one binary blob (.incbin) walked by x19; the results go to a buffer walked by x20 and are
- * written to stdout at the end.
- */
-function runQemu(items: { asm: string; s: State }[]): State[] {
-  return withDir((dir) => {
-    const inp = Buffer.alloc(IN_SIZE * items.length);
-    items.forEach(({ s }, k) => {
-      const b = IN_SIZE * k;
-      s.v.forEach((v, n) => {
-        inp.writeBigUInt64LE(v & M64, b + 16 * n);
-        inp.writeBigUInt64LE(v >> 64n, b + 16 * n + 8);
-      });
-      inp.writeBigUInt64LE(s.fpcr, b + 64);
-      inp.writeBigUInt64LE(s.fpsr, b + 72);
-      inp.writeBigUInt64LE(s.nzcv << 28n, b + 80);
-    });
-    writeFileSync(join(dir, 'in.bin'), inp);
-    const lines = ['adrp x19, inputs', 'add x19, x19, :lo12:inputs', 'adrp x20, buf', 'add x20, x20, :lo12:buf'];
-    for (const { asm } of items) {
-      lines.push('ldp q0, q1, [x19], #32', 'ldp q2, q3, [x19], #32', 'ldp x1, x2, [x19], #16', 'ldp x3, x4, [x19], #16');
-      lines.push('msr fpcr, x1', 'msr fpsr, x2', 'msr nzcv, x3', asm, 'mrs x1, nzcv', 'mrs x2, fpsr');
-      lines.push('stp q0, q1, [x20], #32', 'stp q2, q3, [x20], #32', 'stp x1, x2, [x20], #16');
-    }
-    lines.push('mov x0, #1', 'adrp x1, buf', 'add x1, x1, :lo12:buf', `ldr x2, =${OUT_SIZE * items.length}`, 'mov x8, #64', 'svc #0');
-    lines.push('mov x0, #0', 'mov x8, #93', 'svc #0', '.ltorg');
-    lines.push('.data', '.balign 16', 'inputs: .incbin "in.bin"', '.bss', '.balign 16', `buf: .skip ${OUT_SIZE * items.length}`);
-    const elf = build(dir, lines.join('\n'));
-    const r = spawnSync('qemu-aarch64', ['-cpu', 'cortex-a57', elf], { maxBuffer: 1 << 28 });
-    expect(r.status).toBe(0);
-    const out = r.stdout;
-    expect(out.length).toBe(OUT_SIZE * items.length);
-    return items.map(({ s }, k) => {
-      const b = OUT_SIZE * k;
-      const rd = (off: number): bigint => out.readBigUInt64LE(b + off);
-      return {
-        v: [0, 1, 2, 3].map((n) => rd(16 * n) | (rd(16 * n + 8) << 64n)),
-        fpcr: s.fpcr,
-        fpsr: rd(72),
-        nzcv: rd(64) >> 28n,
-      };
-    });
-  });
-}
-
-beforeAll(async () => {
-  core = await testCore();
-  core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-});
-
-function checkCases(title: string, cases: FCase[]): void {
-  describe(title, () => {
-    it.each(cases.map((k, n) => [`${k.asm} #${n}`, k] as const))('%s', (_, k) => {
-      expect(show(runCore(k.word, initial(k.in)))).toBe(show(apply(initial(k.in), k.out)));
-    });
-    it.skipIf(!haveBinutils)('encodings agree with aarch64-linux-gnu-as', () => {
-      const words = assemble(cases.map((k) => k.asm));
-      expect(cases.map((k, n) => `${k.asm}: ${words[n].toString(16)}`)).toEqual(cases.map((k) => `${k.asm}: ${(k.word >>> 0).toString(16)}`));
-    });
-    it.skipIf(!haveQemu)('expectations agree with qemu-aarch64', () => {
-      const got = runQemu(cases.map((k) => ({ asm: k.asm, s: initial(k.in) })));
-      cases.forEach((k, n) => expect(show(got[n]), k.asm).toBe(show(apply(initial(k.in), k.out))));
-    });
-  });
-}
+/** Before a hand-checked case: V0-V3 junk, FPCR and FPSR zero, N and C set (so a stray flag write shows). */
+const BASE = vstate({ nzcv: 0b1010n });
 
 // ---- operands ------------------------------------------------------------------------------------------
 
-const S = (...w: number[]): bigint => w.reduce((acc, v, n) => acc | (BigInt(v >>> 0) << BigInt(32 * n)), 0n);
-const D = (...d: bigint[]): bigint => d.reduce((acc, v, n) => acc | (BigInt.asUintN(64, v) << BigInt(64 * n)), 0n);
+const S = (...w: number[]): bigint => pack(32, w);
+const D = (...d: bigint[]): bigint => pack(64, d);
 /** A scalar S result: the low 32 bits, the rest of the register cleared. */
 const rs = (w: number): bigint => BigInt(w >>> 0);
-
-const FZ = 1n << 24n;
-const DN = 1n << 25n;
-const IOC = 1n;
-const IDC = 1n << 7n;
 
 // Single precision.
 const s0 = 0x00000000;
@@ -211,133 +70,133 @@ const dDefault = 0x7ff8000000000000n;
 // ---- hand-checked cases ----------------------------------------------------------------------------
 
 // CASES_BEGIN
-const scalarMoves: FCase[] = [
+const scalarMoves: VCase[] = [
   // FMOV/FABS/FNEG are bit operations: no flushing, no flags, NaN payloads kept, signalling NaNs stay.
-  fc('fmov s0, s1', 0x1e204020, { v1: S(sMSn, 7, 8, 9) }, { v0: rs(sMSn) }),
-  fc('fmov d0, d1', 0x1e604020, { v1: D(dMSn, 7n) }, { v0: dMSn }),
-  fc('fabs s0, s1', 0x1e20c020, { v1: S(sMQ, 1) }, { v0: rs(0x7fc12345) }),
-  fc('fabs s0, s1', 0x1e20c020, { v1: S(sMDmin), fpcr: FZ | DN }, { v0: rs(sDmin) }),
-  fc('fabs d0, d1', 0x1e60c020, { v1: D(dMSn) }, { v0: 0x7ff000000000abcdn }),
-  fc('fneg s0, s1', 0x1e214020, { v1: S(sSn), fpcr: FZ | DN }, { v0: rs(0xff800001) }),
-  fc('fneg s0, s1', 0x1e214020, { v1: S(s0) }, { v0: rs(sM0) }),
-  fc('fneg d0, d1', 0x1e614020, { v1: D(dDmin), fpcr: FZ }, { v0: dMDmin }),
-  fc('fabs v0.4s, v1.4s', 0x4ea0f820, { v1: S(sMQ, sMSn, sMDmin, sOne), fpcr: FZ | DN }, { v0: S(0x7fc12345, 0x7f812345, sDmin, sOne) }),
-  fc('fneg v0.2s, v1.2s', 0x2ea0f820, { v1: S(sQ, sM0, 5, 6) }, { v0: S(0xffc00001, s0) }),
-  fc('fneg v0.2d, v1.2d', 0x6ee0f820, { v1: D(dSn, dMInf) }, { v0: D(0xfff0000000000789n, dInf) }),
-  fc('fcsel s0, s1, s2, eq', 0x1e220c20, { v1: S(sOne, 1), v2: S(sTwo, 2), nzcv: 0b0100n }, { v0: rs(sOne) }),
-  fc('fcsel s0, s1, s2, eq', 0x1e220c20, { v1: S(sOne, 1), v2: S(sSn, 2), nzcv: 0b0000n }, { v0: rs(sSn) }),
-  fc('fcsel d0, d1, d2, lt', 0x1e62bc20, { v1: D(dOne, 1n), v2: D(dMSn, 2n), nzcv: 0b1000n }, { v0: dOne }),
+  vc('fmov s0, s1', 0x1e204020, { v1: S(sMSn, 7, 8, 9) }, { v0: rs(sMSn) }),
+  vc('fmov d0, d1', 0x1e604020, { v1: D(dMSn, 7n) }, { v0: dMSn }),
+  vc('fabs s0, s1', 0x1e20c020, { v1: S(sMQ, 1) }, { v0: rs(0x7fc12345) }),
+  vc('fabs s0, s1', 0x1e20c020, { v1: S(sMDmin), fpcr: FZ | DN }, { v0: rs(sDmin) }),
+  vc('fabs d0, d1', 0x1e60c020, { v1: D(dMSn) }, { v0: 0x7ff000000000abcdn }),
+  vc('fneg s0, s1', 0x1e214020, { v1: S(sSn), fpcr: FZ | DN }, { v0: rs(0xff800001) }),
+  vc('fneg s0, s1', 0x1e214020, { v1: S(s0) }, { v0: rs(sM0) }),
+  vc('fneg d0, d1', 0x1e614020, { v1: D(dDmin), fpcr: FZ }, { v0: dMDmin }),
+  vc('fabs v0.4s, v1.4s', 0x4ea0f820, { v1: S(sMQ, sMSn, sMDmin, sOne), fpcr: FZ | DN }, { v0: S(0x7fc12345, 0x7f812345, sDmin, sOne) }),
+  vc('fneg v0.2s, v1.2s', 0x2ea0f820, { v1: S(sQ, sM0, 5, 6) }, { v0: S(0xffc00001, s0) }),
+  vc('fneg v0.2d, v1.2d', 0x6ee0f820, { v1: D(dSn, dMInf) }, { v0: D(0xfff0000000000789n, dInf) }),
+  vc('fcsel s0, s1, s2, eq', 0x1e220c20, { v1: S(sOne, 1), v2: S(sTwo, 2), nzcv: 0b0100n }, { v0: rs(sOne) }),
+  vc('fcsel s0, s1, s2, eq', 0x1e220c20, { v1: S(sOne, 1), v2: S(sSn, 2), nzcv: 0b0000n }, { v0: rs(sSn) }),
+  vc('fcsel d0, d1, d2, lt', 0x1e62bc20, { v1: D(dOne, 1n), v2: D(dMSn, 2n), nzcv: 0b1000n }, { v0: dOne }),
 ];
 
-const compares: FCase[] = [
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sOne), v2: S(sOne) }, { nzcv: 0b0110n }),
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sMOne), v2: S(sOne) }, { nzcv: 0b1000n }),
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sInf), v2: S(sMax) }, { nzcv: 0b0010n }),
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sM0), v2: S(s0) }, { nzcv: 0b0110n }),
+const compares: VCase[] = [
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sOne), v2: S(sOne) }, { nzcv: 0b0110n }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sMOne), v2: S(sOne) }, { nzcv: 0b1000n }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sInf), v2: S(sMax) }, { nzcv: 0b0010n }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sM0), v2: S(s0) }, { nzcv: 0b0110n }),
   // Quiet NaN: unordered, no exception for FCMP, Invalid Operation for FCMPE.
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sQ), v2: S(sOne) }, { nzcv: 0b0011n }),
-  fc('fcmpe s1, s2', 0x1e222030, { v1: S(sOne), v2: S(sMQ) }, { nzcv: 0b0011n, fpsr: IOC }),
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sOne), v2: S(sSn) }, { nzcv: 0b0011n, fpsr: IOC }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sQ), v2: S(sOne) }, { nzcv: 0b0011n }),
+  vc('fcmpe s1, s2', 0x1e222030, { v1: S(sOne), v2: S(sMQ) }, { nzcv: 0b0011n, fpsr: IOC }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sOne), v2: S(sSn) }, { nzcv: 0b0011n, fpsr: IOC }),
   // Denormals: compared exactly, or flushed to zero (IDC) under FZ.
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sDmin), v2: S(sMDmin) }, { nzcv: 0b0010n }),
-  fc('fcmp s1, s2', 0x1e222020, { v1: S(sDmin), v2: S(sMDmin), fpcr: FZ }, { nzcv: 0b0110n, fpsr: IDC }),
-  fc('fcmp s1, #0.0', 0x1e202028, { v1: S(sMDmin), fpcr: FZ }, { nzcv: 0b0110n, fpsr: IDC }),
-  fc('fcmp s1, #0.0', 0x1e202028, { v1: S(sMDmin) }, { nzcv: 0b1000n }),
-  fc('fcmpe s1, #0.0', 0x1e202038, { v1: S(sQ) }, { nzcv: 0b0011n, fpsr: IOC }),
-  fc('fcmp d1, d2', 0x1e622020, { v1: D(dMMax), v2: D(dMInf) }, { nzcv: 0b0010n }),
-  fc('fcmp d1, d2', 0x1e622020, { v1: D(dDmax), v2: D(dNmin) }, { nzcv: 0b1000n }),
-  fc('fcmpe d1, #0.0', 0x1e602038, { v1: D(dM0) }, { nzcv: 0b0110n }),
-  fc('fcmp d1, #0.0', 0x1e602028, { v1: D(dMSn), fpsr: IDC }, { nzcv: 0b0011n, fpsr: IDC | IOC }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sDmin), v2: S(sMDmin) }, { nzcv: 0b0010n }),
+  vc('fcmp s1, s2', 0x1e222020, { v1: S(sDmin), v2: S(sMDmin), fpcr: FZ }, { nzcv: 0b0110n, fpsr: IDC }),
+  vc('fcmp s1, #0.0', 0x1e202028, { v1: S(sMDmin), fpcr: FZ }, { nzcv: 0b0110n, fpsr: IDC }),
+  vc('fcmp s1, #0.0', 0x1e202028, { v1: S(sMDmin) }, { nzcv: 0b1000n }),
+  vc('fcmpe s1, #0.0', 0x1e202038, { v1: S(sQ) }, { nzcv: 0b0011n, fpsr: IOC }),
+  vc('fcmp d1, d2', 0x1e622020, { v1: D(dMMax), v2: D(dMInf) }, { nzcv: 0b0010n }),
+  vc('fcmp d1, d2', 0x1e622020, { v1: D(dDmax), v2: D(dNmin) }, { nzcv: 0b1000n }),
+  vc('fcmpe d1, #0.0', 0x1e602038, { v1: D(dM0) }, { nzcv: 0b0110n }),
+  vc('fcmp d1, #0.0', 0x1e602028, { v1: D(dMSn), fpsr: IDC }, { nzcv: 0b0011n, fpsr: IDC | IOC }),
   // FCCMP: the comparison when the condition holds, else the immediate (and no exception).
-  fc('fccmp s1, s2, #5, eq', 0x1e220425, { v1: S(sSn), v2: S(sOne), nzcv: 0b0000n }, { nzcv: 0b0101n }),
-  fc('fccmp s1, s2, #5, eq', 0x1e220425, { v1: S(sOne), v2: S(sTwo), nzcv: 0b0100n }, { nzcv: 0b1000n }),
-  fc('fccmp s1, s2, #5, eq', 0x1e220425, { v1: S(sQ), v2: S(sTwo), nzcv: 0b0100n }, { nzcv: 0b0011n }),
-  fc('fccmpe d1, d2, #10, ne', 0x1e62143a, { v1: D(dQ), v2: D(dOne), nzcv: 0b0000n }, { nzcv: 0b0011n, fpsr: IOC }),
-  fc('fccmpe d1, d2, #10, ne', 0x1e62143a, { v1: D(dQ), v2: D(dOne), nzcv: 0b0100n }, { nzcv: 0b1010n }),
+  vc('fccmp s1, s2, #5, eq', 0x1e220425, { v1: S(sSn), v2: S(sOne), nzcv: 0b0000n }, { nzcv: 0b0101n }),
+  vc('fccmp s1, s2, #5, eq', 0x1e220425, { v1: S(sOne), v2: S(sTwo), nzcv: 0b0100n }, { nzcv: 0b1000n }),
+  vc('fccmp s1, s2, #5, eq', 0x1e220425, { v1: S(sQ), v2: S(sTwo), nzcv: 0b0100n }, { nzcv: 0b0011n }),
+  vc('fccmpe d1, d2, #10, ne', 0x1e62143a, { v1: D(dQ), v2: D(dOne), nzcv: 0b0000n }, { nzcv: 0b0011n, fpsr: IOC }),
+  vc('fccmpe d1, d2, #10, ne', 0x1e62143a, { v1: D(dQ), v2: D(dOne), nzcv: 0b0100n }, { nzcv: 0b1010n }),
   // AdvSIMD compares: all-ones/zero masks; EQ signals only for signalling NaNs, GE/GT for any NaN.
-  fc('fcmeq s0, s1, s2', 0x5e22e420, { v1: S(sM0), v2: S(s0) }, { v0: rs(0xffffffff) }),
-  fc('fcmeq s0, s1, s2', 0x5e22e420, { v1: S(sQ), v2: S(sQ) }, { v0: 0n }),
-  fc('fcmeq d0, d1, d2', 0x5e62e420, { v1: D(dSn), v2: D(dOne) }, { v0: 0n, fpsr: IOC }),
-  fc('fcmge s0, s1, s2', 0x7e22e420, { v1: S(sQ), v2: S(sOne) }, { v0: 0n, fpsr: IOC }),
-  fc('fcmgt d0, d1, d2', 0x7ee2e420, { v1: D(dOne), v2: D(dMax) }, { v0: 0n }),
-  fc('facge s0, s1, s2', 0x7e22ec20, { v1: S(sMOne), v2: S(sOne) }, { v0: rs(0xffffffff) }),
-  fc('facgt s0, s1, s2', 0x7ea2ec20, { v1: S(sMOne), v2: S(sOne) }, { v0: 0n }),
-  fc('facgt d0, d1, d2', 0x7ee2ec20, { v1: D(dMInf), v2: D(dMax) }, { v0: M64 }),
-  fc('fcmeq v0.4s, v1.4s, v2.4s', 0x4e22e420, { v1: S(sOne, sDmin, sQ, sM0), v2: S(sOne, s0, sQ, s0), fpcr: FZ }, { v0: S(-1, -1, 0, -1), fpsr: IDC }),
-  fc('fcmge v0.2s, v1.2s, v2.2s', 0x2e22e420, { v1: S(sOne, sMInf, 3, 4), v2: S(sTwo, sMInf, 5, 6) }, { v0: S(0, -1) }),
-  fc('fcmgt v0.2d, v1.2d, v2.2d', 0x6ee2e420, { v1: D(dTwo(), dQ), v2: D(dOne, dOne) }, { v0: D(-1n, 0n), fpsr: IOC }),
-  fc('facge v0.4s, v1.4s, v2.4s', 0x6e22ec20, { v1: S(sMInf, sM0, sMOne, sSn), v2: S(sInf, s0, sTwo, s0) }, { v0: S(-1, -1, 0, 0), fpsr: IOC }),
-  fc('facgt v0.2d, v1.2d, v2.2d', 0x6ee2ec20, { v1: D(dMMax, dM0), v2: D(dOne, d0) }, { v0: D(-1n, 0n) }),
+  vc('fcmeq s0, s1, s2', 0x5e22e420, { v1: S(sM0), v2: S(s0) }, { v0: rs(0xffffffff) }),
+  vc('fcmeq s0, s1, s2', 0x5e22e420, { v1: S(sQ), v2: S(sQ) }, { v0: 0n }),
+  vc('fcmeq d0, d1, d2', 0x5e62e420, { v1: D(dSn), v2: D(dOne) }, { v0: 0n, fpsr: IOC }),
+  vc('fcmge s0, s1, s2', 0x7e22e420, { v1: S(sQ), v2: S(sOne) }, { v0: 0n, fpsr: IOC }),
+  vc('fcmgt d0, d1, d2', 0x7ee2e420, { v1: D(dOne), v2: D(dMax) }, { v0: 0n }),
+  vc('facge s0, s1, s2', 0x7e22ec20, { v1: S(sMOne), v2: S(sOne) }, { v0: rs(0xffffffff) }),
+  vc('facgt s0, s1, s2', 0x7ea2ec20, { v1: S(sMOne), v2: S(sOne) }, { v0: 0n }),
+  vc('facgt d0, d1, d2', 0x7ee2ec20, { v1: D(dMInf), v2: D(dMax) }, { v0: M64 }),
+  vc('fcmeq v0.4s, v1.4s, v2.4s', 0x4e22e420, { v1: S(sOne, sDmin, sQ, sM0), v2: S(sOne, s0, sQ, s0), fpcr: FZ }, { v0: S(-1, -1, 0, -1), fpsr: IDC }),
+  vc('fcmge v0.2s, v1.2s, v2.2s', 0x2e22e420, { v1: S(sOne, sMInf, 3, 4), v2: S(sTwo, sMInf, 5, 6) }, { v0: S(0, -1) }),
+  vc('fcmgt v0.2d, v1.2d, v2.2d', 0x6ee2e420, { v1: D(dTwo(), dQ), v2: D(dOne, dOne) }, { v0: D(-1n, 0n), fpsr: IOC }),
+  vc('facge v0.4s, v1.4s, v2.4s', 0x6e22ec20, { v1: S(sMInf, sM0, sMOne, sSn), v2: S(sInf, s0, sTwo, s0) }, { v0: S(-1, -1, 0, 0), fpsr: IOC }),
+  vc('facgt v0.2d, v1.2d, v2.2d', 0x6ee2ec20, { v1: D(dMMax, dM0), v2: D(dOne, d0) }, { v0: D(-1n, 0n) }),
   // Compares with zero: FCMLT/FCMLE compare zero with the element (x < 0 is 0 > x).
-  fc('fcmeq s0, s1, #0.0', 0x5ea0d820, { v1: S(sM0) }, { v0: rs(0xffffffff) }),
-  fc('fcmgt d0, d1, #0.0', 0x5ee0c820, { v1: D(dDmin) }, { v0: M64 }),
-  fc('fcmgt d0, d1, #0.0', 0x5ee0c820, { v1: D(dDmin), fpcr: FZ }, { v0: 0n, fpsr: IDC }),
-  fc('fcmlt s0, s1, #0.0', 0x5ea0e820, { v1: S(sMDmin) }, { v0: rs(0xffffffff) }),
-  fc('fcmge s0, s1, #0.0', 0x7ea0c820, { v1: S(sM0) }, { v0: rs(0xffffffff) }),
-  fc('fcmle d0, d1, #0.0', 0x7ee0d820, { v1: D(dQ) }, { v0: 0n, fpsr: IOC }),
-  fc('fcmeq v0.4s, v1.4s, #0.0', 0x4ea0d820, { v1: S(s0, sM0, sQ, sSn) }, { v0: S(-1, -1, 0, 0), fpsr: IOC }),
-  fc('fcmlt v0.2s, v1.2s, #0.0', 0x0ea0e820, { v1: S(sMInf, sMDmin, 1, 2), fpcr: FZ }, { v0: S(-1, 0), fpsr: IDC }),
-  fc('fcmle v0.2d, v1.2d, #0.0', 0x6ee0d820, { v1: D(dM0, dNmin) }, { v0: D(-1n, 0n) }),
-  fc('fcmge v0.4s, v1.4s, #0.0', 0x6ea0c820, { v1: S(sOne, sMOne, s0, sInf) }, { v0: S(-1, 0, -1, -1) }),
-  fc('fcmgt v0.4s, v1.4s, #0.0', 0x4ea0c820, { v1: S(sOne, sMOne, s0, sQ) }, { v0: S(-1, 0, 0, 0), fpsr: IOC }),
+  vc('fcmeq s0, s1, #0.0', 0x5ea0d820, { v1: S(sM0) }, { v0: rs(0xffffffff) }),
+  vc('fcmgt d0, d1, #0.0', 0x5ee0c820, { v1: D(dDmin) }, { v0: M64 }),
+  vc('fcmgt d0, d1, #0.0', 0x5ee0c820, { v1: D(dDmin), fpcr: FZ }, { v0: 0n, fpsr: IDC }),
+  vc('fcmlt s0, s1, #0.0', 0x5ea0e820, { v1: S(sMDmin) }, { v0: rs(0xffffffff) }),
+  vc('fcmge s0, s1, #0.0', 0x7ea0c820, { v1: S(sM0) }, { v0: rs(0xffffffff) }),
+  vc('fcmle d0, d1, #0.0', 0x7ee0d820, { v1: D(dQ) }, { v0: 0n, fpsr: IOC }),
+  vc('fcmeq v0.4s, v1.4s, #0.0', 0x4ea0d820, { v1: S(s0, sM0, sQ, sSn) }, { v0: S(-1, -1, 0, 0), fpsr: IOC }),
+  vc('fcmlt v0.2s, v1.2s, #0.0', 0x0ea0e820, { v1: S(sMInf, sMDmin, 1, 2), fpcr: FZ }, { v0: S(-1, 0), fpsr: IDC }),
+  vc('fcmle v0.2d, v1.2d, #0.0', 0x6ee0d820, { v1: D(dM0, dNmin) }, { v0: D(-1n, 0n) }),
+  vc('fcmge v0.4s, v1.4s, #0.0', 0x6ea0c820, { v1: S(sOne, sMOne, s0, sInf) }, { v0: S(-1, 0, -1, -1) }),
+  vc('fcmgt v0.4s, v1.4s, #0.0', 0x4ea0c820, { v1: S(sOne, sMOne, s0, sQ) }, { v0: S(-1, 0, 0, 0), fpsr: IOC }),
 ];
 
 function dTwo(): bigint {
   return 0x4000000000000000n;
 }
 
-const maxmin: FCase[] = [
+const maxmin: VCase[] = [
   // The sign of zero: max(-0, +0) = +0, min(+0, -0) = -0.
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(sM0), v2: S(s0) }, { v0: rs(s0) }),
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(s0), v2: S(sM0) }, { v0: rs(s0) }),
-  fc('fmin s0, s1, s2', 0x1e225820, { v1: S(s0), v2: S(sM0) }, { v0: rs(sM0) }),
-  fc('fmax d0, d1, d2', 0x1e624820, { v1: D(dM0), v2: D(dMOne) }, { v0: dM0 }),
-  fc('fmin d0, d1, d2', 0x1e625820, { v1: D(dDmin), v2: D(dDmax) }, { v0: dDmin }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(sM0), v2: S(s0) }, { v0: rs(s0) }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(s0), v2: S(sM0) }, { v0: rs(s0) }),
+  vc('fmin s0, s1, s2', 0x1e225820, { v1: S(s0), v2: S(sM0) }, { v0: rs(sM0) }),
+  vc('fmax d0, d1, d2', 0x1e624820, { v1: D(dM0), v2: D(dMOne) }, { v0: dM0 }),
+  vc('fmin d0, d1, d2', 0x1e625820, { v1: D(dDmin), v2: D(dDmax) }, { v0: dDmin }),
   // NaNs: signalling before quiet, first operand before second, quieted with IOC; DN gives the default.
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(sQ), v2: S(sOne) }, { v0: rs(sQ) }),
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(sOne), v2: S(sSn) }, { v0: rs(0x7fc00001), fpsr: IOC }),
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(sQ), v2: S(sMSn) }, { v0: rs(0xffc12345), fpsr: IOC }),
-  fc('fmin s0, s1, s2', 0x1e225820, { v1: S(sMQ), v2: S(sQ) }, { v0: rs(sMQ) }),
-  fc('fmin s0, s1, s2', 0x1e225820, { v1: S(sMQ), v2: S(sQ), fpcr: DN }, { v0: rs(sDefault) }),
-  fc('fmax d0, d1, d2', 0x1e624820, { v1: D(dMSn), v2: D(dQ), fpcr: DN }, { v0: dDefault, fpsr: IOC }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(sQ), v2: S(sOne) }, { v0: rs(sQ) }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(sOne), v2: S(sSn) }, { v0: rs(0x7fc00001), fpsr: IOC }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(sQ), v2: S(sMSn) }, { v0: rs(0xffc12345), fpsr: IOC }),
+  vc('fmin s0, s1, s2', 0x1e225820, { v1: S(sMQ), v2: S(sQ) }, { v0: rs(sMQ) }),
+  vc('fmin s0, s1, s2', 0x1e225820, { v1: S(sMQ), v2: S(sQ), fpcr: DN }, { v0: rs(sDefault) }),
+  vc('fmax d0, d1, d2', 0x1e624820, { v1: D(dMSn), v2: D(dQ), fpcr: DN }, { v0: dDefault, fpsr: IOC }),
   // FZ: denormal inputs are zeros of their sign (IDC), so the zero-sign rule applies.
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(sDmin), v2: S(sM0), fpcr: FZ }, { v0: rs(s0), fpsr: IDC }),
-  fc('fmax s0, s1, s2', 0x1e224820, { v1: S(sDmin), v2: S(sM0) }, { v0: rs(sDmin) }),
-  fc('fmin s0, s1, s2', 0x1e225820, { v1: S(s0), v2: S(sMDmin), fpcr: FZ }, { v0: rs(sM0), fpsr: IDC }),
-  fc('fmin d0, d1, d2', 0x1e625820, { v1: D(dMDmin), v2: D(dOne), fpcr: FZ | DN }, { v0: dM0, fpsr: IDC }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(sDmin), v2: S(sM0), fpcr: FZ }, { v0: rs(s0), fpsr: IDC }),
+  vc('fmax s0, s1, s2', 0x1e224820, { v1: S(sDmin), v2: S(sM0) }, { v0: rs(sDmin) }),
+  vc('fmin s0, s1, s2', 0x1e225820, { v1: S(s0), v2: S(sMDmin), fpcr: FZ }, { v0: rs(sM0), fpsr: IDC }),
+  vc('fmin d0, d1, d2', 0x1e625820, { v1: D(dMDmin), v2: D(dOne), fpcr: FZ | DN }, { v0: dM0, fpsr: IDC }),
   // FMAXNM/FMINNM: one quiet NaN loses to a number; two quiet NaNs or a signalling one as FMAX/FMIN.
-  fc('fmaxnm s0, s1, s2', 0x1e226820, { v1: S(sQ), v2: S(sMOne) }, { v0: rs(sMOne) }),
-  fc('fmaxnm s0, s1, s2', 0x1e226820, { v1: S(sMInf), v2: S(sMQ) }, { v0: rs(sMInf) }),
-  fc('fminnm s0, s1, s2', 0x1e227820, { v1: S(sInf), v2: S(sQ) }, { v0: rs(sInf) }),
-  fc('fminnm s0, s1, s2', 0x1e227820, { v1: S(sMQ), v2: S(sQ) }, { v0: rs(sMQ) }),
-  fc('fminnm s0, s1, s2', 0x1e227820, { v1: S(sSn), v2: S(sOne) }, { v0: rs(0x7fc00001), fpsr: IOC }),
-  fc('fmaxnm d0, d1, d2', 0x1e626820, { v1: D(dQ), v2: D(dMSn) }, { v0: 0xfff800000000abcdn, fpsr: IOC }),
-  fc('fminnm d0, d1, d2', 0x1e627820, { v1: D(dQ), v2: D(dMDmin), fpcr: FZ }, { v0: dM0, fpsr: IDC }),
+  vc('fmaxnm s0, s1, s2', 0x1e226820, { v1: S(sQ), v2: S(sMOne) }, { v0: rs(sMOne) }),
+  vc('fmaxnm s0, s1, s2', 0x1e226820, { v1: S(sMInf), v2: S(sMQ) }, { v0: rs(sMInf) }),
+  vc('fminnm s0, s1, s2', 0x1e227820, { v1: S(sInf), v2: S(sQ) }, { v0: rs(sInf) }),
+  vc('fminnm s0, s1, s2', 0x1e227820, { v1: S(sMQ), v2: S(sQ) }, { v0: rs(sMQ) }),
+  vc('fminnm s0, s1, s2', 0x1e227820, { v1: S(sSn), v2: S(sOne) }, { v0: rs(0x7fc00001), fpsr: IOC }),
+  vc('fmaxnm d0, d1, d2', 0x1e626820, { v1: D(dQ), v2: D(dMSn) }, { v0: 0xfff800000000abcdn, fpsr: IOC }),
+  vc('fminnm d0, d1, d2', 0x1e627820, { v1: D(dQ), v2: D(dMDmin), fpcr: FZ }, { v0: dM0, fpsr: IDC }),
   // Vector, pairwise and across lanes.
-  fc('fmax v0.4s, v1.4s, v2.4s', 0x4e22f420, { v1: S(sOne, sM0, sQ, sMInf), v2: S(sTwo, s0, sOne, sMax) }, { v0: S(sTwo, s0, sQ, sMax) }),
-  fc('fmin v0.2s, v1.2s, v2.2s', 0x0ea2f420, { v1: S(sOne, sSn, 1, 2), v2: S(sTwo, s0, 3, 4) }, { v0: S(sOne, 0x7fc00001), fpsr: IOC }),
-  fc('fmaxnm v0.2d, v1.2d, v2.2d', 0x4e62c420, { v1: D(dQ, dOne), v2: D(dMOne, dMQ) }, { v0: D(dMOne, dOne) }),
-  fc('fminnm v0.4s, v1.4s, v2.4s', 0x4ea2c420, { v1: S(sQ, sQ, sDmin, sM0), v2: S(sOne, sMQ, sDmax, s0) }, { v0: S(sOne, sQ, sDmin, sM0) }),
-  fc('fmaxp v0.4s, v1.4s, v2.4s', 0x6e22f420, { v1: S(sOne, sTwo, sMOne, sQ), v2: S(s0, sM0, sInf, sMInf) }, { v0: S(sTwo, sQ, s0, sInf) }),
-  fc('fminp v0.2s, v1.2s, v2.2s', 0x2ea2f420, { v1: S(sOne, sTwo, 7, 8), v2: S(sMOne, sMSn, 9, 9) }, { v0: S(sOne, 0xffc12345), fpsr: IOC }),
-  fc('fmaxnmp v0.2d, v1.2d, v2.2d', 0x6e62c420, { v1: D(dQ, dMOne), v2: D(dMQ, dQ) }, { v0: D(dMOne, dMQ) }),
-  fc('fminnmp v0.4s, v1.4s, v2.4s', 0x6ea2c420, { v1: S(sOne, sQ, s0, sM0), v2: S(sSn, sOne, sInf, sMInf) }, { v0: S(sOne, sM0, 0x7fc00001, sMInf), fpsr: IOC }),
-  fc('fmaxp s0, v1.2s', 0x7e30f820, { v1: S(sMOne, sOne, 5, 6) }, { v0: rs(sOne) }),
-  fc('fminp d0, v1.2d', 0x7ef0f820, { v1: D(dQ, dSn) }, { v0: 0x7ff8000000000789n, fpsr: IOC }),
-  fc('fmaxnmp s0, v1.2s', 0x7e30c820, { v1: S(sQ, sMInf) }, { v0: rs(sMInf) }),
-  fc('fminnmp d0, v1.2d', 0x7ef0c820, { v1: D(dMOne, dMQ) }, { v0: dMOne }),
+  vc('fmax v0.4s, v1.4s, v2.4s', 0x4e22f420, { v1: S(sOne, sM0, sQ, sMInf), v2: S(sTwo, s0, sOne, sMax) }, { v0: S(sTwo, s0, sQ, sMax) }),
+  vc('fmin v0.2s, v1.2s, v2.2s', 0x0ea2f420, { v1: S(sOne, sSn, 1, 2), v2: S(sTwo, s0, 3, 4) }, { v0: S(sOne, 0x7fc00001), fpsr: IOC }),
+  vc('fmaxnm v0.2d, v1.2d, v2.2d', 0x4e62c420, { v1: D(dQ, dOne), v2: D(dMOne, dMQ) }, { v0: D(dMOne, dOne) }),
+  vc('fminnm v0.4s, v1.4s, v2.4s', 0x4ea2c420, { v1: S(sQ, sQ, sDmin, sM0), v2: S(sOne, sMQ, sDmax, s0) }, { v0: S(sOne, sQ, sDmin, sM0) }),
+  vc('fmaxp v0.4s, v1.4s, v2.4s', 0x6e22f420, { v1: S(sOne, sTwo, sMOne, sQ), v2: S(s0, sM0, sInf, sMInf) }, { v0: S(sTwo, sQ, s0, sInf) }),
+  vc('fminp v0.2s, v1.2s, v2.2s', 0x2ea2f420, { v1: S(sOne, sTwo, 7, 8), v2: S(sMOne, sMSn, 9, 9) }, { v0: S(sOne, 0xffc12345), fpsr: IOC }),
+  vc('fmaxnmp v0.2d, v1.2d, v2.2d', 0x6e62c420, { v1: D(dQ, dMOne), v2: D(dMQ, dQ) }, { v0: D(dMOne, dMQ) }),
+  vc('fminnmp v0.4s, v1.4s, v2.4s', 0x6ea2c420, { v1: S(sOne, sQ, s0, sM0), v2: S(sSn, sOne, sInf, sMInf) }, { v0: S(sOne, sM0, 0x7fc00001, sMInf), fpsr: IOC }),
+  vc('fmaxp s0, v1.2s', 0x7e30f820, { v1: S(sMOne, sOne, 5, 6) }, { v0: rs(sOne) }),
+  vc('fminp d0, v1.2d', 0x7ef0f820, { v1: D(dQ, dSn) }, { v0: 0x7ff8000000000789n, fpsr: IOC }),
+  vc('fmaxnmp s0, v1.2s', 0x7e30c820, { v1: S(sQ, sMInf) }, { v0: rs(sMInf) }),
+  vc('fminnmp d0, v1.2d', 0x7ef0c820, { v1: D(dMOne, dMQ) }, { v0: dMOne }),
   // FMAXV reduces (e0, e1) and (e2, e3) first: here max(1, qNaN) = qNaN, max(sNaN, 2) = quieted sNaN
   // (IOC), and then the first quiet NaN wins.
-  fc('fmaxv s0, v1.4s', 0x6e30f820, { v1: S(sOne, sQ, sMSn, sTwo) }, { v0: rs(sQ), fpsr: IOC }),
-  fc('fminv s0, v1.4s', 0x6eb0f820, { v1: S(sOne, sMOne, sTwo, s0) }, { v0: rs(sMOne) }),
-  fc('fmaxnmv s0, v1.4s', 0x6e30c820, { v1: S(sQ, sMInf, sMQ, sMQ) }, { v0: rs(sMInf) }),
-  fc('fminnmv s0, v1.4s', 0x6eb0c820, { v1: S(sQ, sDmin, sMQ, sOne), fpcr: FZ }, { v0: rs(s0), fpsr: IDC }),
+  vc('fmaxv s0, v1.4s', 0x6e30f820, { v1: S(sOne, sQ, sMSn, sTwo) }, { v0: rs(sQ), fpsr: IOC }),
+  vc('fminv s0, v1.4s', 0x6eb0f820, { v1: S(sOne, sMOne, sTwo, s0) }, { v0: rs(sMOne) }),
+  vc('fmaxnmv s0, v1.4s', 0x6e30c820, { v1: S(sQ, sMInf, sMQ, sMQ) }, { v0: rs(sMInf) }),
+  vc('fminnmv s0, v1.4s', 0x6eb0c820, { v1: S(sQ, sDmin, sMQ, sOne), fpcr: FZ }, { v0: rs(s0), fpsr: IDC }),
 ];
 // CASES_END
 
-checkCases('FMOV, FABS, FNEG, FCSEL', scalarMoves);
-checkCases('FCMP, FCCMP and the AdvSIMD compares', compares);
-checkCases('FMAX, FMIN, FMAXNM, FMINNM', maxmin);
+checkCases('FMOV, FABS, FNEG, FCSEL', scalarMoves, BASE);
+checkCases('FCMP, FCCMP and the AdvSIMD compares', compares, BASE);
+checkCases('FMAX, FMIN, FMAXNM, FMINNM', maxmin, BASE);
 
 describe('unallocated encodings', () => {
   it.each([
@@ -402,42 +261,40 @@ function forms(): Form[] {
   return f;
 }
 
-/** Lanes of `bits` bits packed into a 128-bit register, lane 0 lowest. */
-const pack = (lanes: bigint[], dbl: boolean): bigint => lanes.reduce((acc, v, n) => acc | (v << BigInt((dbl ? 64 : 32) * n)), 0n);
-
 /** The sweep's inputs for one form: v1 (and v2) under each FPCR, NZCV varying so conditions go both ways. */
-function sweepStates(f: Form): State[] {
+function sweepStates(f: Form): VState[] {
   const vals = f.dbl ? dValues : sValues;
+  const bits = f.dbl ? 64 : 32;
   const pairs: [bigint, bigint][] = [];
   for (const a of vals) for (const b of vals) pairs.push([a, b]);
   const ops: bigint[][] = []; // [v1, v2]
   if (f.shape === 'un') {
-    for (let k = 0; k < vals.length; k += f.lanes) ops.push([pack(Array.from({ length: f.lanes }, (_, j) => vals[(k + j) % vals.length]), f.dbl), 0n]);
+    for (let k = 0; k < vals.length; k += f.lanes) ops.push([pack(bits, Array.from({ length: f.lanes }, (_, j) => vals[(k + j) % vals.length])), 0n]);
   } else if (f.shape === 'bin') {
     // Scalar pairwise forms take their pair from v1's two lanes.
     const pw = /^f(max|min)(nm)?p [sd]0/.test(f.asm);
     for (let k = 0; k < pairs.length; k += f.lanes) {
       const chunk = Array.from({ length: f.lanes }, (_, j) => pairs[(k + j) % pairs.length]);
-      if (pw) ops.push([pack(chunk[0], f.dbl), 0n]);
-      else ops.push([pack(chunk.map((p) => p[0]), f.dbl), pack(chunk.map((p) => p[1]), f.dbl)]);
+      if (pw) ops.push([pack(bits, chunk[0]), 0n]);
+      else ops.push([pack(bits, chunk.map((p) => p[0])), pack(bits, chunk.map((p) => p[1]))]);
     }
   } else if (f.shape === 'pair') {
     for (let k = 0; k < pairs.length; k += f.lanes) {
       const flat = Array.from({ length: f.lanes }, (_, j) => pairs[(k + j) % pairs.length]).flat();
-      ops.push([pack(flat.slice(0, f.lanes), f.dbl), pack(flat.slice(f.lanes), f.dbl)]);
+      ops.push([pack(bits, flat.slice(0, f.lanes)), pack(bits, flat.slice(f.lanes))]);
     }
   } else {
     for (let k = 0; k < pairs.length; k++) {
       const [a, b] = pairs[k];
       const [c, d] = pairs[(k * 7 + 3) % pairs.length];
-      ops.push([pack([a, b, c, d], false), 0n]);
+      ops.push([pack(32, [a, b, c, d]), 0n]);
     }
   }
-  const states: State[] = [];
+  const states: VState[] = [];
   let n = 0;
   for (const fpcr of FPCRS)
     for (const [v1, v2] of ops) {
-      states.push({ v: [JUNK[0], v1, v2, JUNK[3]], fpcr, fpsr: n % 5 === 0 ? IDC : 0n, nzcv: BigInt(n % 16) });
+      states.push(vstate({ v: [JUNK[0], v1, v2, JUNK[3]], fpcr, fpsr: n % 5 === 0 ? IDC : 0n, nzcv: BigInt(n % 16) }));
       n++;
     }
   return states;
@@ -447,45 +304,22 @@ describe.skipIf(!haveQemu)('sweep against qemu-aarch64', () => {
   it('every instruction on edge operands under every FZ/DN combination', () => {
     const all = forms();
     const words = assemble(all.map((f) => f.asm));
-    const items: { asm: string; word: number; s: State }[] = [];
-    all.forEach((f, k) => {
-      for (const s of sweepStates(f)) items.push({ asm: f.asm, word: words[k], s });
-    });
-    const want = runQemu(items);
-    const bad: string[] = [];
-    items.forEach((it, k) => {
-      const got = show(runCore(it.word, { ...it.s, v: [...it.s.v] }));
-      const exp = show(want[k]);
-      if (got !== exp && bad.length < 20) bad.push(`${it.asm} from ${show(it.s)} fpcr=${it.s.fpcr.toString(16)}:\n  core ${got}\n  qemu ${exp}`);
-    });
-    expect(bad).toEqual([]);
-    expect(items.length).toBeGreaterThan(10000);
+    const groups = all.map((f, k) => ({ asm: f.asm, word: words[k], states: sweepStates(f) }));
+    expect(diffCore(groups, runQemu(groups)).slice(0, 20)).toEqual([]);
+    expect(groups.reduce((n, g) => n + g.states.length, 0)).toBeGreaterThan(10000);
   }, 120_000);
 });
 
 // ---- random encodings against qemu-aarch64 ----------------------------------------------------------------
 
-/** A small deterministic generator (xorshift32), so a failure repeats. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
-
 describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
   // Every encoding this group claims, with random field values (registers V0-V3, so sources and the
   // destination alias often), on registers filled with edge values of either precision.
   it('every claimed pattern, 40 random words each', () => {
-    const next = rng(0x5eed_f00d);
+    const next = xorshift32(0x5eed_f00d);
     const entries = A64_TABLE.filter((e) => e.group === 'fp_simple' && !e.unalloc && !e.unimpl);
     expect(entries.length).toBe(48);
-    const items: { asm: string; word: number; s: State }[] = [];
+    const groups: { asm: string; word: number; states: VState[] }[] = [];
     for (const e of entries) {
       for (let k = 0; k < 40; ) {
         let w = (e.value | (next() & ~e.mask)) >>> 0;
@@ -495,39 +329,18 @@ describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
         k++;
         const v = [0, 1, 2, 3].map(() =>
           next() & 1
-            ? pack([0, 1].map(() => dValues[next() % dValues.length]), true)
-            : pack([0, 1, 2, 3].map(() => sValues[next() % sValues.length]), false),
+            ? pack(64, [0, 1].map(() => dValues[next() % dValues.length]))
+            : pack(32, [0, 1, 2, 3].map(() => sValues[next() % sValues.length])),
         );
-        items.push({ asm: `.inst 0x${w.toString(16)}`, word: w, s: { v, fpcr: FPCRS[next() & 3], fpsr: next() & 1 ? IDC : 0n, nzcv: BigInt(next() & 15) } });
+        groups.push({ asm: `.inst 0x${w.toString(16)}`, word: w, states: [vstate({ v, fpcr: FPCRS[next() & 3], fpsr: next() & 1 ? IDC : 0n, nzcv: BigInt(next() & 15) })] });
       }
     }
-    const want = runQemu(items);
-    const bad: string[] = [];
-    items.forEach((it, k) => {
-      const got = show(runCore(it.word, { ...it.s, v: [...it.s.v] }));
-      const exp = show(want[k]);
-      if (got !== exp && bad.length < 20) bad.push(`${it.asm} from ${show(it.s)} fpcr=${it.s.fpcr.toString(16)}:\n  core ${got}\n  qemu ${exp}`);
-    });
-    expect(bad).toEqual([]);
+    expect(diffCore(groups, runQemu(groups)).slice(0, 20)).toEqual([]);
   }, 120_000);
 });
 
 describe('SIMD&FP access trap', () => {
   it('CPACR_EL1.FPEN = 00 traps these instructions with EC 0x07', () => {
-    core.setSysreg(SR_CPACR_EL1, 0n);
-    try {
-      for (const word of [0x1e224820 /* fmax s0, s1, s2 */, 0x1e222020 /* fcmp s1, s2 */, 0x4ea0f820 /* fabs v0.4s, v1.4s */]) {
-        const vbar = BigInt(CODE) + 0x8000n;
-        core.setSysreg(SR_VBAR_EL1, vbar);
-        core.pc = BigInt(CODE);
-        load(core, [word]);
-        core.run(1);
-        expect(core.pc).toBe(vbar + 0x200n);
-        expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0x07n);
-        core.setElSp(1, 1, BigInt(CODE) + 0x7ff0n);
-      }
-    } finally {
-      core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-    }
+    expectFpTrap([0x1e224820 /* fmax s0, s1, s2 */, 0x1e222020 /* fcmp s1, s2 */, 0x4ea0f820 /* fabs v0.4s, v1.4s */]);
   });
 });

@@ -2,164 +2,24 @@
 // bit moves (src/core/exec/simd_2.ts). Hand-written cases with edge values check each instruction
 // (their encodings against aarch64-linux-gnu-as, their expectations against qemu-aarch64 when
 // installed), and a differential run feeds every form edge-value and random operands on both the core
-// and qemu-aarch64 -cpu cortex-a57, comparing V0-V31, X0-X30 and FPSR.
-import { describe, it, expect, beforeAll } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { testCore, load, CODE } from '../helpers/core';
-import type { Core } from '../../src/machine/core';
-import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
-import { haveBinutils, haveQemu, withDir, assemble } from '../helpers/cross';
+// and qemu-aarch64 -cpu cortex-a57, comparing V0-V31, X0-X30, NZCV and FPSR.
+import { describe, it, expect } from 'vitest';
+import { haveQemu, assemble } from '../helpers/cross';
+import { useVCore, vstate, checkCases, runQemu, diffCore, expectUndefined, expectFpTrap, pack, vc, M64, M128, type VCase, type VState } from '../helpers/vcases';
 
-// ---- a single-instruction harness for V registers ------------------------------------------------
+useVCore();
 
-/** Register values by name: v0..v31 (128-bit), x0..x30, and qc (FPSR.QC, 0 or 1). */
-type Regs = Record<string, bigint>;
-interface VCase {
-  asm: string;
-  word: number;
-  in: Regs;
-  out: Regs;
-}
-const vc = (asm: string, word: number, inRegs: Regs, out: Regs): VCase => ({ asm, word, in: inRegs, out });
-
-interface State {
-  v: bigint[];
-  x: bigint[];
-  fpsr: bigint;
-}
-const M64 = (1n << 64n) - 1n;
-const M128 = (1n << 128n) - 1n;
+/** Before a case: every V and X register junk (a stray write shows), FPCR and FPSR zero. */
 const junkV = (n: number): bigint => (0x0f1e2d3c4b5a6978_8796a5b4c3d2e1f0n * BigInt(n + 1)) & M128;
 const junkX = (n: number): bigint => 0x5a5a_0000_0000_0000n + BigInt(n) * 0x0101_0101n;
-
-function apply(s: State, regs: Regs): State {
-  for (const [name, val] of Object.entries(regs)) {
-    if (name === 'qc') s.fpsr = val << 27n;
-    else if (name[0] === 'v') s.v[Number(name.slice(1))] = val & M128;
-    else s.x[Number(name.slice(1))] = BigInt.asUintN(64, val);
-  }
-  return s;
-}
-const initial = (regs: Regs): State =>
-  apply({ v: Array.from({ length: 32 }, (_, n) => junkV(n)), x: Array.from({ length: 31 }, (_, n) => junkX(n)), fpsr: 0n }, regs);
-const clone = (s: State): State => ({ v: [...s.v], x: [...s.x], fpsr: s.fpsr });
-const show = (s: State): string[] => [
-  ...s.v.map((v, n) => `v${n}=${v.toString(16)}`),
-  ...s.x.map((v, n) => `x${n}=${v.toString(16)}`),
-  `fpsr=${s.fpsr.toString(16)}`,
-];
-
-let core: Core;
-
-function runCore(word: number, s: State): State {
-  s.v.forEach((v, n) => core.setV(n, v));
-  s.x.forEach((v, n) => core.setX(n, v));
-  core.fpsr = Number(s.fpsr);
-  core.fpcr = 0;
-  core.pc = BigInt(CODE);
-  load(core, [word]);
-  core.run(1);
-  expect(core.pc, 'one instruction executed without an exception').toBe(BigInt(CODE) + 4n);
-  return {
-    v: Array.from({ length: 32 }, (_, n) => core.v(n)),
-    x: Array.from({ length: 31 }, (_, n) => core.x(n)),
-    fpsr: BigInt(core.fpsr >>> 0),
-  };
-}
-
-/** An encoding that must be UNDEFINED (EC 0 at VBAR_EL1 + 0x200), not counted as unimplemented. */
-function expectUndefined(word: number): void {
-  const vbar = BigInt(CODE) + 0x8000n;
-  core.setSysreg(SR_VBAR_EL1, vbar);
-  core.setSysreg(SR_ESR_EL1, 0xffff_ffffn);
-  const before = core.unimplementedCount;
-  core.pc = BigInt(CODE);
-  load(core, [word]);
-  core.run(1);
-  expect(core.pc, `0x${(word >>> 0).toString(16)} should be UNDEFINED`).toBe(vbar + 0x200n);
-  expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0n);
-  expect(core.unimplementedCount, `0x${(word >>> 0).toString(16)} is unallocated, not unimplemented`).toBe(before);
-  core.setElSp(1, 1, BigInt(CODE) + 0x7ff0n);
-}
-
-
-function build(dir: string, body: string): string {
-  writeFileSync(join(dir, 'a.s'), `.arch armv8-a\n.globl _start\n.text\n_start:\n${body}\n`);
-  execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')]);
-  execFileSync('aarch64-linux-gnu-ld', ['-static', `-Ttext=0x${CODE.toString(16)}`, join(dir, 'a.o'), '-o', join(dir, 'a.elf')]);
-  return join(dir, 'a.elf');
-}
-
-
-const DUMP = 32 * 16 + 31 * 8 + 8;
-
-/** Runs each instruction from its state under qemu-aarch64 and returns the states after it. */
-function runQemu(items: { asm: string; s: State }[]): State[] {
-  return withDir((dir) => {
-    const hex = (v: bigint): string => '0x' + v.toString(16);
-    const lines: string[] = [];
-    items.forEach(({ asm, s }, k) => {
-      const data = s.v.flatMap((v) => [hex(v & M64), hex(v >> 64n)]);
-      lines.push('.pushsection .data', '.balign 16', `in${k}: .quad ${data.join(', ')}`, '.popsection');
-      lines.push(`adrp x0, in${k}`, `add x0, x0, :lo12:in${k}`);
-      for (let r = 0; r < 32; r += 4) lines.push(`ld1 {v${r}.16b, v${r + 1}.16b, v${r + 2}.16b, v${r + 3}.16b}, [x0], #64`);
-      lines.push(`ldr x0, =${hex(s.fpsr)}`, 'msr fpsr, x0', 'msr fpcr, xzr');
-      for (let r = 30; r >= 0; r--) lines.push(`ldr x${r}, =${hex(s.x[r])}`);
-      lines.push(asm);
-      lines.push('msr tpidr_el0, x0', 'adrp x0, buf', 'add x0, x0, :lo12:buf');
-      for (let r = 0; r < 32; r += 4) lines.push(`st1 {v${r}.16b, v${r + 1}.16b, v${r + 2}.16b, v${r + 3}.16b}, [x0], #64`);
-      for (let r = 1; r <= 30; r++) lines.push(`str x${r}, [x0, #${8 * r}]`);
-      lines.push('mrs x1, tpidr_el0', 'str x1, [x0]', 'mrs x1, fpsr', 'str x1, [x0, #248]');
-      lines.push('mov x0, #1', 'adrp x1, buf', 'add x1, x1, :lo12:buf', `mov x2, #${DUMP}`, 'mov x8, #64', 'svc #0', 'b 1f', '.ltorg', '1:');
-    });
-    lines.push('mov x0, #0', 'mov x8, #93', 'svc #0', '.bss', '.balign 16', `buf: .skip ${DUMP}`);
-    const elf = build(dir, lines.join('\n'));
-    const r = spawnSync('qemu-aarch64', ['-cpu', 'cortex-a57', elf], { maxBuffer: 1 << 28 });
-    expect(r.status).toBe(0);
-    const out = r.stdout;
-    expect(out.length).toBe(DUMP * items.length);
-    return items.map((_, k) => {
-      const b = DUMP * k;
-      const rd = (off: number): bigint => out.readBigUInt64LE(b + off);
-      return {
-        v: Array.from({ length: 32 }, (_, n) => rd(16 * n) | (rd(16 * n + 8) << 64n)),
-        x: Array.from({ length: 31 }, (_, n) => rd(512 + 8 * n)),
-        fpsr: rd(512 + 248),
-      };
-    });
-  });
-}
-
-beforeAll(async () => {
-  core = await testCore();
-  core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-});
-
-function checkCases(title: string, cases: VCase[]): void {
-  describe(title, () => {
-    it.each(cases.map((k) => [k.asm, k] as const))('%s', (_, k) => {
-      const want = apply(initial(k.in), k.out);
-      expect(show(runCore(k.word, initial(k.in)))).toEqual(show(want));
-    });
-    it.skipIf(!haveBinutils)('encodings agree with aarch64-linux-gnu-as', () => {
-      const words = assemble(cases.map((k) => k.asm));
-      expect(cases.map((k, n) => `${k.asm}: ${words[n].toString(16)}`)).toEqual(cases.map((k) => `${k.asm}: ${(k.word >>> 0).toString(16)}`));
-    });
-    it.skipIf(!haveQemu)('expectations agree with qemu-aarch64', () => {
-      const got = runQemu(cases.map((k) => ({ asm: k.asm, s: initial(k.in) })));
-      cases.forEach((k, n) => expect(show(got[n]), k.asm).toEqual(show(apply(initial(k.in), k.out))));
-    });
-  });
-}
+const BASE = vstate({ v: Array.from({ length: 32 }, (_, n) => junkV(n)), x: Array.from({ length: 31 }, (_, n) => junkX(n)) });
 
 // ---- hand-written cases ----------------------------------------------------------------------------
 
-const B = (...bytes: number[]): bigint => bytes.reduce((acc, b, n) => acc | (BigInt(b & 0xff) << BigInt(8 * n)), 0n);
-const H = (...h: number[]): bigint => h.reduce((acc, v, n) => acc | (BigInt(v & 0xffff) << BigInt(16 * n)), 0n);
-const S = (...w: number[]): bigint => w.reduce((acc, v, n) => acc | (BigInt(v >>> 0) << BigInt(32 * n)), 0n);
-const D = (...d: bigint[]): bigint => d.reduce((acc, v, n) => acc | (BigInt.asUintN(64, v) << BigInt(64 * n)), 0n);
+const B = (...bytes: number[]): bigint => pack(8, bytes);
+const H = (...h: number[]): bigint => pack(16, h);
+const S = (...w: number[]): bigint => pack(32, w);
+const D = (...d: bigint[]): bigint => pack(64, d);
 const SEQ = B(...Array.from({ length: 16 }, (_, n) => n)); // bytes 0..15
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -294,13 +154,13 @@ const fmovGen: VCase[] = [
   vc('fmov x0, v1.d[1]', 0x9eae0020, { v1: D(1n, -5n) }, { x0: -5n }),
   vc('fmov v0.d[1], x1', 0x9eaf0020, { v0: D(0x77n, 0x88n), x1: -5n }, { v0: D(0x77n, -5n) }),
 ];
-checkCases('two-register misc', misc);
-checkCases('across lanes', across);
-checkCases('copy', copy);
-checkCases('permute, EXT, TBL/TBX', permute);
-checkCases('modified immediate', imm);
-checkCases('shift by immediate', shift);
-checkCases('FMOV general <-> SIMD&FP', fmovGen);
+checkCases('two-register misc', misc, BASE);
+checkCases('across lanes', across, BASE);
+checkCases('copy', copy, BASE);
+checkCases('permute, EXT, TBL/TBX', permute, BASE);
+checkCases('modified immediate', imm, BASE);
+checkCases('shift by immediate', shift, BASE);
+checkCases('FMOV general <-> SIMD&FP', fmovGen, BASE);
 // CASES_END
 
 // ---- unallocated encodings and the SIMD&FP trap ---------------------------------------------------
@@ -378,18 +238,8 @@ describe('unallocated encodings', () => {
 });
 
 describe('SIMD&FP access trap', () => {
-  it('with CPACR_EL1.FPEN = 0 a copy or a bit move traps with EC 0x07 before it runs', async () => {
-    for (const word of [0x0e205820 /* cnt v0.8b, v1.8b */, 0x9e670020 /* fmov d0, x1 */]) {
-      const c = await testCore();
-      const vbar = BigInt(CODE) + 0x8000n;
-      c.setSysreg(SR_VBAR_EL1, vbar);
-      c.setV(0, 0x1234n);
-      load(c, [word]);
-      c.run(1);
-      expect(c.pc).toBe(vbar + 0x200n);
-      expect(c.sysreg(SR_ESR_EL1) >> 26n).toBe(0x07n);
-      expect(c.v(0)).toBe(0x1234n);
-    }
+  it('with CPACR_EL1.FPEN = 0 a copy or a bit move traps with EC 0x07 before it runs', () => {
+    expectFpTrap([0x0e205820 /* cnt v0.8b, v1.8b */, 0x9e670020 /* fmov d0, x1 */]);
   });
 });
 
@@ -497,8 +347,8 @@ function value64(kind: number): bigint {
   return v;
 }
 
-function randomState(kind: number): State {
-  const s = initial({});
+function randomState(kind: number): VState {
+  const s = vstate(BASE);
   s.v = s.v.map(() => value64(kind) | (value64(kind === 2 ? 1 : kind) << 64n));
   s.x = s.x.map(() => value64(kind === 3 ? 1 : kind));
   s.fpsr = 0n;
@@ -508,15 +358,8 @@ function randomState(kind: number): State {
 describe('differential against qemu-aarch64', () => {
   it.skipIf(!haveQemu)(`${DIFF.length} forms x 5 operand sets`, () => {
     const words = assemble(DIFF);
-    const items = DIFF.flatMap((asm, n) => [0, 1, 2, 3, 1].map((kind) => ({ asm, word: words[n], s: randomState(kind) })));
-    const want = runQemu(items.map(({ asm, s }) => ({ asm, s: clone(s) })));
-    const bad: string[] = [];
-    items.forEach(({ asm, word, s }, k) => {
-      const got = show(runCore(word, clone(s)));
-      const exp = show(want[k]);
-      const diff = got.filter((g, r) => g !== exp[r]).map((g) => `${g} (qemu ${exp[got.indexOf(g)]})`);
-      if (diff.length) bad.push(`${asm} [in ${show(s).filter((l) => /^(v[0-4]|x[01]|fpsr)=/.test(l)).join(' ')}]: ${diff.join(', ')}`);
-    });
+    const groups = DIFF.flatMap((asm, n) => [0, 1, 2, 3, 1].map((kind) => ({ asm, word: words[n], states: [randomState(kind)] })));
+    const bad = diffCore(groups, runQemu(groups));
     expect(bad.slice(0, 30)).toEqual([]);
   });
 });

@@ -1,28 +1,16 @@
 // Integer AdvSIMD with two source vectors (src/core/exec/simd_3.ts): hand-checked edge cases, the
 // UNDEFINED holes of 70-simd_3.decode, and a sweep of every implemented form on edge-heavy operands
 // compared with qemu-aarch64 -cpu cortex-a57 (skipped when the cross tools are not installed).
-import { describe, it, expect, beforeAll } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testCore, load, CODE } from '../helpers/core';
-import type { Core } from '../../src/machine/core';
-import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1 } from '../../src/core/layout';
+import { describe, it, expect } from 'vitest';
+import { haveBinutils, haveQemu, assemble } from '../helpers/cross';
+import { useVCore, vstate, runCore, runQemu, diffCore, expectUndefined, expectFpTrap, pack, M64, M128, QC, type VState } from '../helpers/vcases';
 
-const M64 = (1n << 64n) - 1n;
-const M128 = (1n << 128n) - 1n;
-const QC = 1 << 27;
+useVCore();
 
-/** Packs lanes (lane 0 first) of `bits` each into a 128-bit value. */
-function lanes(bits: number, vals: (number | bigint)[]): bigint {
-  const mask = (1n << BigInt(bits)) - 1n;
-  return vals.reduce<bigint>((acc, v, k) => acc | ((BigInt(v) & mask) << BigInt(k * bits)), 0n);
-}
-const h = (...v: (number | bigint)[]): bigint => lanes(16, v);
-const s = (...v: (number | bigint)[]): bigint => lanes(32, v);
-const d = (...v: (number | bigint)[]): bigint => lanes(64, v);
-const b = (...v: (number | bigint)[]): bigint => lanes(8, v);
+const h = (...v: (number | bigint)[]): bigint => pack(16, v);
+const s = (...v: (number | bigint)[]): bigint => pack(32, v);
+const d = (...v: (number | bigint)[]): bigint => pack(64, v);
+const b = (...v: (number | bigint)[]): bigint => pack(8, v);
 
 interface VCase {
   asm: string;
@@ -42,16 +30,10 @@ function initialV(k: VCase): bigint[] {
   return v;
 }
 
-let core: Core;
-
-function runV(k: VCase): { v: bigint[]; fpsr: number; pc: bigint } {
-  initialV(k).forEach((x, n) => core.setV(n, x));
-  core.fpsr = 0;
-  core.pc = BigInt(CODE);
-  load(core, [k.word]);
-  core.run(1);
-  return { v: Array.from({ length: 32 }, (_, n) => core.v(n)), fpsr: core.fpsr >>> 0, pc: core.pc };
-}
+/** A case's state before: V0-V31, FPCR, FPSR and NZCV zero. */
+const before = (k: VCase): VState => vstate({ v: initialV(k) });
+/** What the tests compare: V0-V31 and FPSR.QC. */
+const view = (st: VState): string[] => [...st.v.map((x, n) => `v${n}=${hex(x)}`), `qc=${(st.fpsr & QC) !== 0n}`];
 
 const hex = (v: bigint): string => '0x' + v.toString(16).padStart(32, '0');
 
@@ -123,43 +105,18 @@ const undefs: [string, number][] = [
 ];
 
 describe('simd_3', () => {
-  beforeAll(async () => {
-    core = await testCore();
-    core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-  });
-
   it.each(cases.map((k) => [k.asm, k] as const))('%s', (_, k) => {
-    const got = runV(k);
+    const got = runCore(k.word, before(k)); // (and the instruction completed: PC advanced by 4)
     const want = initialV(k);
     for (const [n, x] of Object.entries(k.out ?? {})) want[Number(n)] = x & M128;
     expect(got.v.map(hex)).toEqual(want.map(hex));
-    expect((got.fpsr & QC) !== 0).toBe(k.qc ?? false);
-    expect(got.pc).toBe(BigInt(CODE) + 4n);
+    expect((got.fpsr & QC) !== 0n).toBe(k.qc ?? false);
   });
 
-  it.each(undefs)('%s is UNDEFINED', (_, word) => {
-    const vbar = BigInt(CODE) + 0x8000n;
-    core.setSysreg(SR_VBAR_EL1, vbar);
-    core.setSysreg(SR_ESR_EL1, 0xffff_ffffn);
-    core.pc = BigInt(CODE);
-    load(core, [word]);
-    core.run(1);
-    expect(core.pc).toBe(vbar + 0x200n);
-    expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0n);
-  });
+  it.each(undefs)('%s is UNDEFINED', (_, word) => expectUndefined(word));
 
   it('traps to EL1 with EC 0x07 when CPACR_EL1.FPEN disables SIMD&FP', () => {
-    const vbar = BigInt(CODE) + 0x8000n;
-    core.setSysreg(SR_CPACR_EL1, 0n);
-    core.setSysreg(SR_VBAR_EL1, vbar);
-    core.setV(0, 0x1234n);
-    core.pc = BigInt(CODE);
-    load(core, [0x4e228420]); // add v0.16b, v1.16b, v2.16b
-    core.run(1);
-    core.setSysreg(SR_CPACR_EL1, 3n << 20n);
-    expect(core.pc).toBe(vbar + 0x200n);
-    expect(core.sysreg(SR_ESR_EL1) >> 26n).toBe(0x07n);
-    expect(core.v(0)).toBe(0x1234n);
+    expectFpTrap([0x4e228420]); // add v0.16b, v1.16b, v2.16b
   });
 
   it.skipIf(!haveBinutils)('encodings agree with aarch64-linux-gnu-as', () => {
@@ -168,12 +125,12 @@ describe('simd_3', () => {
   });
 
   it.skipIf(!haveQemu)('hand-checked cases agree with qemu-aarch64', () => {
-    const got = runQemu(cases);
+    const got = runQemu(cases.map((k) => ({ asm: `.inst 0x${(k.word >>> 0).toString(16)}`, states: [before(k)] })));
     cases.forEach((k, idx) => {
       const want = initialV(k);
       for (const [n, x] of Object.entries(k.out ?? {})) want[Number(n)] = x & M128;
-      expect(got[idx].v.map(hex), k.asm).toEqual(want.map(hex));
-      expect((got[idx].fpsr & QC) !== 0, k.asm).toBe(k.qc ?? false);
+      expect(got[idx][0].v.map(hex), k.asm).toEqual(want.map(hex));
+      expect((got[idx][0].fpsr & QC) !== 0n, k.asm).toBe(k.qc ?? false);
     });
   });
 
@@ -188,16 +145,8 @@ describe('simd_3', () => {
     };
     const reps = Number(process.env.SIMD3_REPS ?? 4);
     for (let rep = 0; rep < reps; rep++) asms.forEach((asm, n) => sweep.push({ asm, word: words[n], in: randomRegs(rnd) }));
-    const want: { v: bigint[]; fpsr: number }[] = [];
-    for (let k = 0; k < sweep.length; k += 2000) for (const r of runQemu(sweep.slice(k, k + 2000))) want.push(r);
-    const mismatches: string[] = [];
-    sweep.forEach((k, idx) => {
-      const got = runV(k);
-      const diff = got.v.map((x, n) => (x === want[idx].v[n] ? '' : `v${n}=${hex(x)} qemu ${hex(want[idx].v[n])}`)).filter(Boolean);
-      if ((got.fpsr & QC) !== (want[idx].fpsr & QC)) diff.push(`QC ${got.fpsr & QC ? 1 : 0} qemu ${want[idx].fpsr & QC ? 1 : 0}`);
-      if (diff.length) mismatches.push(`${k.asm} in ${[3, 4, 5, 20].map((r) => `v${r}=${hex(k.in[r] ?? 0n)}`).join(' ')}: ${diff.join(', ')}`);
-    });
-    expect(mismatches.slice(0, 20)).toEqual([]);
+    const groups = sweep.map((k) => ({ asm: k.asm, word: k.word, states: [before(k)] }));
+    expect(diffCore(groups, runQemu(groups), view).slice(0, 20)).toEqual([]);
   }, 120_000);
 });
 
@@ -257,64 +206,7 @@ function randomRegs(rnd: () => number): Record<number, bigint> {
       const v = [0n, 1n, mask, mask >> 1n, (mask >> 1n) + 1n, BigInt((rnd() % 140) - 70), rand, rand & 0xffn, (mask >> 1n) - 1n][kind];
       vals.push(v & mask);
     }
-    regs[r] = lanes(bits, vals);
+    regs[r] = pack(bits, vals);
   }
   return regs;
-}
-
-// ---- Cross tools ----------------------------------------------------------------------------------------
-const have = (tool: string): boolean => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-const haveBinutils = have('aarch64-linux-gnu-as') && have('aarch64-linux-gnu-ld');
-const haveQemu = haveBinutils && have('qemu-aarch64');
-
-function link(dir: string, body: string): string {
-  writeFileSync(join(dir, 'a.s'), `.globl _start\n_start:\n${body}\n`);
-  execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')]);
-  execFileSync('aarch64-linux-gnu-ld', ['-static', `-Ttext=0x${CODE.toString(16)}`, join(dir, 'a.o'), '-o', join(dir, 'a.elf')]);
-  return join(dir, 'a.elf');
-}
-
-/** The instruction words of `asms`, from the cross assembler. */
-function assemble(asms: string[]): number[] {
-  const dir = mkdtempSync(join(tmpdir(), 'armlab-simd3-'));
-  try {
-    const elf = link(dir, asms.join('\n'));
-    execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', elf, join(dir, 'a.bin')]);
-    const bin = readFileSync(join(dir, 'a.bin'));
-    return asms.map((_, n) => bin.readUInt32LE(4 * n));
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
-}
-
-/** Runs each case under QEMU (V registers from the case, FPSR 0) and returns V0..V31 and FPSR after it. */
-function runQemu(ks: VCase[]): { v: bigint[]; fpsr: number }[] {
-  const dir = mkdtempSync(join(tmpdir(), 'armlab-simd3q-'));
-  try {
-    const lines: string[] = [];
-    const data: string[] = [];
-    ks.forEach((k, idx) => {
-      const v = initialV(k);
-      data.push(`in${idx}:`);
-      for (const x of v) data.push(`.quad 0x${(x & M64).toString(16)}, 0x${(x >> 64n).toString(16)}`);
-      lines.push(`adrp x0, in${idx}`, `add x0, x0, :lo12:in${idx}`);
-      for (let n = 0; n < 32; n += 2) lines.push(`ldp q${n}, q${n + 1}, [x0, #${16 * n}]`);
-      lines.push('msr fpsr, xzr', `.inst 0x${(k.word >>> 0).toString(16)}`, 'adrp x1, buf', 'add x1, x1, :lo12:buf');
-      for (let n = 0; n < 32; n += 2) lines.push(`stp q${n}, q${n + 1}, [x1, #${16 * n}]`);
-      lines.push('mrs x2, fpsr', 'str x2, [x1, #512]', 'mov x0, #1', 'mov x2, #520', 'mov x8, #64', 'svc #0');
-    });
-    lines.push('mov x0, #0', 'mov x8, #93', 'svc #0', '.data', '.balign 16');
-    const elf = link(dir, [...lines, ...data, '.bss', '.balign 16', 'buf: .skip 528'].join('\n'));
-    const r = spawnSync('qemu-aarch64', ['-cpu', 'cortex-a57', elf], { maxBuffer: 1 << 28 });
-    expect(r.status).toBe(0);
-    const out = r.stdout;
-    expect(out.length).toBe(520 * ks.length);
-    return ks.map((_, idx) => {
-      const base = 520 * idx;
-      const v = Array.from({ length: 32 }, (_, n) => out.readBigUInt64LE(base + 16 * n) | (out.readBigUInt64LE(base + 16 * n + 8) << 64n));
-      return { v, fpsr: Number(out.readBigUInt64LE(base + 512)) };
-    });
-  } finally {
-    rmSync(dir, { recursive: true });
-  }
 }

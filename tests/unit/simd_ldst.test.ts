@@ -4,20 +4,17 @@
 // V0-V31, the base and offset registers and 256 bytes of memory. Alignment faults (EL1, MMU off:
 // Device memory) and the unallocated encodings are checked on the core alone.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { testCore, load, CODE, RAM_BASE } from '../helpers/core';
 import type { Core } from '../../src/machine/core';
 import { A64_TABLE } from '../../src/core/generated/table';
 import { SR_CPACR_EL1, SR_VBAR_EL1, SR_ESR_EL1, SR_FAR_EL1, SR_ELR_EL1, SR_SCTLR_EL1 } from '../../src/core/layout';
-import { haveBinutils, haveQemu, withDir, assemble } from '../helpers/cross';
+import { haveBinutils, haveQemu, withDir, build, assemble } from '../helpers/cross';
+import { M64, M128 } from '../helpers/vcases';
 
 const BUF = RAM_BASE + 0x8000; // 256 bytes of test memory
 const BASE_OFF = 64; // x1 starts here, so negative offsets stay inside the buffer
 const VBAR = RAM_BASE + 0x1000;
-const M64 = (1n << 64n) - 1n;
-const M128 = (1n << 128n) - 1n;
 
 const memPattern = (): Uint8Array => new Uint8Array(256).map((_, k) => (k * 37 + 11) & 0xff);
 const junkV = (n: number): bigint => (0x0f1e2d3c4b5a6978_8796a5b4c3d2e1f0n * BigInt(n + 1) + BigInt(n)) & M128;
@@ -29,16 +26,6 @@ const mv = (off: number, len: number): bigint => {
   for (let k = len - 1; k >= 0; k--) v = (v << 8n) | BigInt(mb(off + k));
   return v;
 };
-
-// ---- toolchain helpers ----------------------------------------------------------------------------
-
-
-function build(dir: string, body: string): string {
-  writeFileSync(join(dir, 'a.s'), `.arch armv8-a\n.globl _start\n.text\n_start:\n${body}\n`);
-  execFileSync('aarch64-linux-gnu-as', [join(dir, 'a.s'), '-o', join(dir, 'a.o')]);
-  execFileSync('aarch64-linux-gnu-ld', ['-static', `-Ttext=0x${CODE.toString(16)}`, join(dir, 'a.o'), '-o', join(dir, 'a.elf')]);
-  return join(dir, 'a.elf');
-}
 
 // ---- one instruction on the core ------------------------------------------------------------------
 
