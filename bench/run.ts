@@ -4,7 +4,7 @@
 // instructions, ArmLab seconds and M instr/s, Chromium M instr/s, QEMU seconds, and the ratio of the
 // Node and QEMU wall times. Results also go to bench/results/latest.json.
 //
-//   npm run bench                       the default guest, bench-cpu
+//   npm run bench                       the default guests: bench-cpu (integer) and bench-fp (FP/SIMD)
 //   npm run bench -- bench-cpu hello    any guests of public/images/ by id
 //
 // ArmLab seconds are the wall time of the run loop only (machine creation and loading excluded);
@@ -27,6 +27,8 @@ const QEMU = 'qemu-system-aarch64';
 const SLICE = 100_000_000;
 const LIMIT = 20_000_000_000;
 const QEMU_TIMEOUT_MS = 300_000;
+/** The integer workload and its floating-point/Advanced SIMD counterpart, reported side by side. */
+const DEFAULT_GUESTS = ['bench-cpu', 'bench-fp'];
 
 interface ArmLabResult {
   instructions: number;
@@ -116,7 +118,7 @@ function printTable(rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   const guests = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  if (guests.length === 0) guests.push('bench-cpu');
+  if (guests.length === 0) guests.push(...DEFAULT_GUESTS);
 
   const qemu = qemuVersion();
   if (!qemu) console.log(`${QEMU} not found (apt-get install qemu-system-arm): running ArmLab only, no ratio.`);

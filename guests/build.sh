@@ -26,6 +26,15 @@ LDFLAGS=(-nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,"$here/common/link
 COMMON=("$here/common/start.S" "$here/common/uart.c" "$here/common/psci.c" "$here/common/libc.c"
   "$here/common/fatal.S" "$here/common/fatal.c")
 
+# The FP guests: the same flags minus -mgeneral-regs-only, so GCC uses the FP/SIMD registers and
+# vectorises at -O2; -fno-math-errno lets __builtin_sqrt and the rounding builtins become single
+# instructions (FSQRT, FRINT*). Only the guest's own sources get these flags: the common runtime
+# stays integer-only, since start.S calls main() before the FPU is enabled (CPACR_EL1.FPEN,
+# CPTR_EL2.TFP), and each FP guest enables it in a general-regs-only main().
+FP_CFLAGS=()
+for f in "${CFLAGS[@]}"; do [ "$f" = -mgeneral-regs-only ] || FP_CFLAGS+=("$f"); done
+FP_CFLAGS+=(-fno-math-errno)
+
 mkdir -p "$build" "$out"
 
 # build_guest <id> <sources...>
@@ -38,11 +47,25 @@ build_guest() {
   echo "built public/images/$id.elf ($(stat -c %s "$out/$id.elf") bytes)"
 }
 
+# build_fp_guest <id> <sources...>: compiles the guest's sources with FP_CFLAGS, links as above.
+build_fp_guest() {
+  local id="$1"; shift
+  local objs=() src obj
+  for src in "$@"; do
+    obj="$build/$id-$(basename "${src%.*}").o"
+    "$CC" "${FP_CFLAGS[@]}" -c -o "$obj" "$src"
+    objs+=("$obj")
+  done
+  build_guest "$id" "${objs[@]}"
+}
+
 build_guest hello "$here/hello/hello.c"
 build_guest echo "$here/echo/echo.c"
 build_guest exceptions "$here/exceptions/exceptions.c" "$here/exceptions/vectors.S"
 build_guest isa-selfcheck "$here/isa-selfcheck/isa.c"
 build_guest bench-cpu "$here/bench-cpu/bench.c"
+build_fp_guest fp-selfcheck "$here/fp-selfcheck/fp.c" "$here/fp-selfcheck/vec.c" "$here/fp-selfcheck/neon.c"
+build_fp_guest bench-fp "$here/bench-fp/bench.c"
 
 # Not shipped: the self-check printing every single check with its operands, for diffing a
 # failing group between ArmLab and QEMU (see docs/guests.md). VERBOSE_GROUP=<name> limits it to

@@ -50,6 +50,17 @@ const ours = [
     kind: 'baremetal',
   },
   {
+    id: 'fp-selfcheck',
+    name: 'FP self-check',
+    description:
+      'Floating point and Advanced SIMD as C compiles them (double/float arithmetic, fused multiply-add, conversions, rounding, -O2 vectorised loops) over NaNs, infinities and subnormals in every FPCR mode; prints hashes, bit patterns and decimals (compare with QEMU).',
+    files: { kernel: 'fp-selfcheck.elf' },
+    cmdline: '',
+    el: 2,
+    ramMiB: 128,
+    kind: 'baremetal',
+  },
+  {
     id: 'bench-cpu',
     name: 'CPU benchmark',
     description: 'Integer workload (sieve, CRC, sort, bytecode interpreter, matrix multiply) of about 1.5 billion instructions.',
@@ -59,7 +70,35 @@ const ours = [
     ramMiB: 128,
     kind: 'baremetal',
   },
+  {
+    id: 'bench-fp',
+    name: 'FP benchmark',
+    description:
+      'Floating-point workload (n-body and Mandelbrot in double, a vectorised float stencil) of about 1.2 billion instructions.',
+    files: { kernel: 'bench-fp.elf' },
+    cmdline: '',
+    el: 2,
+    ramMiB: 128,
+    kind: 'baremetal',
+  },
 ];
+
+// The Linux guest, built by guests/linux/build-kernel.sh and build-initramfs.sh (not by build.sh);
+// listed here so that rewriting the manifest always keeps it. See guests/linux/README.md.
+const linux = [
+  {
+    id: 'linux',
+    name: 'Linux 6.1 + busybox',
+    description:
+      'Debian\'s Linux 6.1 kernel (tinyconfig + this board) started at EL2 with KVM, and a busybox shell on the console. Try `cat /proc/cpuinfo`, `dmesg` or `kvm-test` (a tiny VM through /dev/kvm); `poweroff -f` ends it.',
+    files: { kernel: 'linux-Image.gz', initrd: 'linux-initramfs.cpio.gz' },
+    cmdline: 'console=ttyAMA0',
+    el: 2,
+    ramMiB: 256,
+    kind: 'linux',
+  },
+];
+ours.push(...linux);
 
 const existing = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : [];
 if (!Array.isArray(existing)) throw new Error(`${path} is not a JSON array`);

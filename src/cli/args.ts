@@ -18,10 +18,27 @@ export interface RunCommand {
   /** 0 = no limit. */
   maxInsns: number;
   expect?: string;
+  /** Hold the input from stdin until this text appears in the guest's output. */
+  inputAfter?: string;
   traceExceptions: boolean;
 }
 
-export type Command = RunCommand | { command: 'help' } | { command: 'version' };
+/**
+ * `armlab run --dump-dtb FILE ...`: write the device tree the guest would get and exit. The kernel
+ * is optional (it only moves the initrd if it reaches past RAM/2); run-only options are ignored.
+ */
+export interface DumpDtbCommand {
+  command: 'dump-dtb';
+  file: string;
+  kernel?: string;
+  initrd?: string;
+  dtb?: string;
+  append?: string;
+  memMiB: number;
+  el: 1 | 2;
+}
+
+export type Command = RunCommand | DumpDtbCommand | { command: 'help' } | { command: 'version' };
 
 /** Exit codes, documented in the help text. */
 export const EXIT = {
@@ -35,34 +52,44 @@ export const EXIT = {
 } as const;
 
 export const HELP = `Usage: armlab run --kernel FILE [options]
+       armlab run --dump-dtb FILE [--mem N] [--el 1|2] [--append STR] [--initrd FILE] [--dtb FILE]
 
-Runs an AArch64 guest on ArmLab's "virt" board (QEMU's memory map: RAM at 0x4000_0000, PL011 UART
-at 0x0900_0000, PSCI firmware) with the guest's UART on this terminal.
+Runs an AArch64 guest on ArmLab's "virt" board (QEMU's memory map: RAM at 0x4000_0000, GICv3,
+PL011 UART at 0x0900_0000, PL031 RTC, PSCI firmware) with the guest's UART on this terminal.
 
 Options:
-  --kernel FILE       the program to run (required). Recognised by content:
+  --kernel FILE       the program to run (required, except with --dump-dtb). Recognised by content:
                         ELF64 AArch64 executable  segments at their physical addresses, entry e_entry
                         arm64 Linux Image         at 0x4020_0000 + text_offset (Image.gz too)
                         anything else             raw binary, loaded and entered at 0x4008_0000
                       gzip-compressed files are decompressed first.
   --initrd FILE       initial ramdisk, at RAM + min(RAM/2, 128 MiB) (above the kernel if it reaches
-                      further); a gzip initrd is decompressed before the guest sees it
-  --dtb FILE          flattened device tree (.dtb) passed to the guest in X0; it goes 2 MiB-aligned
-                      after the initrd (at the start of RAM for an ELF kernel that leaves room)
-  --append STR        kernel command line (not passed on yet: it travels in the device tree,
-                      which ArmLab does not generate yet; put bootargs in your --dtb)
+                      further); a gzip initrd is decompressed before the guest sees it. Its range
+                      goes into /chosen (linux,initrd-start/end)
+  --append STR        kernel command line: /chosen/bootargs of the device tree
+  --dtb FILE          use this flattened device tree (.dtb) instead of the board's generated one;
+                      it is checked (a malformed one is refused) and gets /chosen's bootargs and
+                      initrd range patched in when --append or --initrd are given
+  --dump-dtb FILE     write the device tree the guest would get (generated for --mem and --el, with
+                      --append and --initrd in /chosen, or --dtb patched) to FILE and exit;
+                      --kernel is optional here. Decompile it with: dtc -I dtb -O dts FILE
   --mem N             RAM size in MiB (default 128; "512M" and "1G" also work)
   --el 1|2            boot exception level (default 2). With 2 the CPU has EL2 and PSCI is reached
                       with SMC; with 1 the CPU has no EL2 and PSCI is reached with HVC
   --max-insns N       stop with an error after N instructions (default: no limit; 10M, 2G work)
   --expect TEXT       exit 0 as soon as TEXT appears in the guest's output; exit 1 if the guest
                       powers off first
+  --input-after TEXT  hold what arrives on stdin until TEXT appears in the guest's output (e.g. a
+                      shell prompt or "ARMLAB-INIT: ready"): a UART driver that starts up drains
+                      its receive FIFO, so a script piped in before then would partly be lost
   --trace-exceptions  log every exception and exception return to stderr
   -h, --help          this text
   --version           the version
 
-The guest boots like a Linux boot loader leaves it: MMU off, DAIF masked, EL2 (or EL1) on SP_ELx,
-X0 = the DTB address (0 without --dtb), X1..X3 = 0, CNTFRQ_EL0 = 62.5 MHz.
+The guest boots like a Linux boot loader leaves it (Documentation/arm64/booting.rst): MMU off,
+DAIF masked, EL2 (or EL1) on SP_ELx, X0 = the device tree's address, X1..X3 = 0, CNTFRQ_EL0 =
+62.5 MHz. The device tree goes 2 MiB-aligned after the initrd (at the start of RAM for an ELF
+kernel that leaves room there).
 
 Terminal: the guest's UART output streams to stdout; stdin feeds the UART. On a terminal, input is
 raw (Ctrl-C goes to the guest) and escapes start with Ctrl-A, as in QEMU:
@@ -73,7 +100,7 @@ line starting with "armlab:"; the last line is the statistics:
   armlab: <N> instructions, <s> s, <M> M instr/s[, <U> unimplemented]
 
 Exit status:
-  0    the guest powered off (PSCI SYSTEM_OFF), or the --expect text appeared
+  0    the guest powered off (PSCI SYSTEM_OFF), or the --expect text appeared, or --dump-dtb wrote
   1    emulator fault, --expect text not seen, or other error
   2    usage error or bad image (unreadable, malformed, or does not fit in RAM)
   3    the --max-insns limit was reached
@@ -101,7 +128,7 @@ export function parseMem(text: string): number {
   return mib;
 }
 
-const VALUE_OPTIONS = new Set(['--kernel', '--initrd', '--dtb', '--append', '--mem', '--el', '--max-insns', '--expect']);
+const VALUE_OPTIONS = new Set(['--kernel', '--initrd', '--dtb', '--dump-dtb', '--append', '--mem', '--el', '--max-insns', '--expect', '--input-after']);
 const FLAG_OPTIONS = new Set(['--trace-exceptions']);
 
 /** Parses argv (without the node and script names). */
@@ -137,27 +164,45 @@ export function parseArgs(argv: readonly string[]): Command {
     values.set(name, value);
   }
 
+  for (const name of ['--kernel', '--initrd', '--dtb', '--dump-dtb']) {
+    if (values.get(name) === '') throw new UsageError(`${name} needs a file name`);
+  }
   const kernel = values.get('--kernel');
-  if (kernel === undefined || kernel === '') throw new UsageError('run needs --kernel FILE');
+  const dumpDtb = values.get('--dump-dtb');
   const elText = values.get('--el') ?? '2';
   if (elText !== '1' && elText !== '2') throw new UsageError(`--el must be 1 or 2, not "${elText}"`);
+  const el = elText === '1' ? 1 : 2;
+  const memMiB = values.has('--mem') ? parseMem(values.get('--mem')!) : 128;
   const expect = values.get('--expect');
   if (expect === '') throw new UsageError('--expect needs a non-empty text');
-
-  const cmd: RunCommand = {
-    command: 'run',
-    kernel,
-    memMiB: values.has('--mem') ? parseMem(values.get('--mem')!) : 128,
-    el: elText === '1' ? 1 : 2,
-    maxInsns: values.has('--max-insns') ? parseCount(values.get('--max-insns')!, '--max-insns') : 0,
-    traceExceptions: flags.has('--trace-exceptions'),
-  };
+  const inputAfter = values.get('--input-after');
+  if (inputAfter === '') throw new UsageError('--input-after needs a non-empty text');
   const initrd = values.get('--initrd');
   const dtb = values.get('--dtb');
   const append = values.get('--append');
+
+  if (dumpDtb !== undefined) {
+    const dump: DumpDtbCommand = { command: 'dump-dtb', file: dumpDtb, memMiB, el };
+    if (kernel !== undefined) dump.kernel = kernel;
+    if (initrd !== undefined) dump.initrd = initrd;
+    if (dtb !== undefined) dump.dtb = dtb;
+    if (append !== undefined) dump.append = append;
+    return dump;
+  }
+
+  if (kernel === undefined) throw new UsageError('run needs --kernel FILE');
+  const cmd: RunCommand = {
+    command: 'run',
+    kernel,
+    memMiB,
+    el,
+    maxInsns: values.has('--max-insns') ? parseCount(values.get('--max-insns')!, '--max-insns') : 0,
+    traceExceptions: flags.has('--trace-exceptions'),
+  };
   if (initrd !== undefined) cmd.initrd = initrd;
   if (dtb !== undefined) cmd.dtb = dtb;
   if (append !== undefined) cmd.append = append;
   if (expect !== undefined) cmd.expect = expect;
+  if (inputAfter !== undefined) cmd.inputAfter = inputAfter;
   return cmd;
 }

@@ -1,13 +1,15 @@
 // `armlab`: runs a guest on the virt board with its UART on this terminal, like
 // `qemu-system-aarch64 -M virt -nographic -kernel ...`. bin/armlab.js starts this file through tsx.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { EXIT, HELP, parseArgs, UsageError, type RunCommand } from './args';
+import { EXIT, HELP, parseArgs, UsageError, type DumpDtbCommand, type RunCommand } from './args';
 import { ExpectMatcher } from './expect';
 import { ImageError, Machine, type MachineImages, type MachineOptions, type StopReason } from '../machine/machine';
 import { coreModuleSync } from '../machine/wasm-node';
+import { bootDtb, MiB, planBoot, placeInitrd, type BootOptions, type RamRegion } from '../machine/loader';
+import { virtBoard } from '../machine/devicetree';
 
 /** Instructions per Machine.run() call; between calls the event loop reads stdin. */
 const SLICE = 1 << 21;
@@ -102,11 +104,22 @@ async function run(cmd: RunCommand): Promise<number> {
   const machine = await Machine.create(coreModuleSync(), opts);
 
   const expect = cmd.expect !== undefined ? new ExpectMatcher(cmd.expect) : null;
+  // --input-after: stdin is buffered here until the guest has printed the text.
+  const inputGate = cmd.inputAfter !== undefined ? new ExpectMatcher(cmd.inputAfter) : null;
+  let heldInput: Uint8Array[] = [];
+  const sendInput = (bytes: Uint8Array): void => {
+    if (inputGate && !inputGate.seen) heldInput.push(bytes);
+    else machine.sendInput(bytes);
+  };
   let lastByte = 0x0a;
   machine.onOutput((bytes) => {
     process.stdout.write(bytes);
     lastByte = bytes[bytes.length - 1];
     if (expect?.feed(bytes)) machine.stop();
+    if (inputGate && !inputGate.seen && inputGate.feed(bytes)) {
+      for (const b of heldInput) machine.sendInput(b);
+      heldInput = [];
+    }
   });
   machine.onLog((line) => {
     // On a terminal, start machine lines on a line of their own.
@@ -121,7 +134,7 @@ async function run(cmd: RunCommand): Promise<number> {
   let quit = false;
   let finished = false;
   const term = new Terminal(
-    (bytes) => machine.sendInput(bytes),
+    sendInput,
     () => {
       quit = true;
     },
@@ -199,6 +212,37 @@ async function run(cmd: RunCommand): Promise<number> {
   }
 }
 
+/**
+ * --dump-dtb: the device tree the guest would be given, written to a file, without running it (like
+ * QEMU's -machine dumpdtb=FILE). With a kernel the whole boot is planned, so the initrd range in
+ * /chosen is exactly where run would put it.
+ */
+function dumpDtb(cmd: DumpDtbCommand): number {
+  const board = virtBoard(cmd.memMiB * MiB, cmd.el === 2);
+  const ram: RamRegion = { base: board.ramBase, size: board.ramSize };
+  const opts: BootOptions = { board };
+  if (cmd.append !== undefined) opts.cmdline = cmd.append;
+  const initrd = cmd.initrd !== undefined ? readImage(cmd.initrd, 'initrd') : undefined;
+  const given = cmd.dtb !== undefined ? readImage(cmd.dtb, 'DTB') : undefined;
+  let bytes: Uint8Array;
+  if (cmd.kernel !== undefined) {
+    const images: MachineImages = { kernel: readImage(cmd.kernel, 'kernel') };
+    if (initrd) images.initrd = initrd;
+    if (given) images.dtb = given;
+    bytes = planBoot(images, ram, opts).dtb!.bytes;
+  } else {
+    bytes = bootDtb(given, opts, placeInitrd(initrd, ram, ram.base).initrd)!.bytes;
+  }
+  try {
+    writeFileSync(cmd.file, bytes);
+  } catch (e) {
+    say(`cannot write ${cmd.file}: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.fault;
+  }
+  say(`device tree written to ${cmd.file} (${bytes.length} bytes)`);
+  return EXIT.ok;
+}
+
 function version(): string {
   try {
     const here = dirname(fileURLToPath(import.meta.url));
@@ -220,6 +264,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`armlab ${version()}\n`);
       return EXIT.ok;
     }
+    if (cmd.command === 'dump-dtb') return dumpDtb(cmd);
     return await run(cmd);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -5,8 +5,13 @@ import {
 } from "./layout";
 import {
   pc, icount, ramBase, ramSize, stopRun, slowFetch, loadConfig, loadHot, flush, flushSp, updateRegime,
-  setPc, setIcount, setStopRun, setSlowFetch, setInsnPc,
+  setPc, setIcount, setStopRun, setSlowFetch, setInsnPc, nextEvent, requestEventCheck, fetchPage, fetchAddend,
+  runLimit, setRunLimit,
 } from "./state";
+import { handleEvents } from "./interrupts";
+import { timerRecompute } from "./timer"; // [timer] for reload()
+import { gicUpdate } from "./gic"; // [gic] for reload()
+import { tlbFlushAll } from "./mmu";
 import { fetchSlow, memFault } from "./mem";
 import { decode, execute } from "./generated/decoder";
 
@@ -35,6 +40,10 @@ export function reload(): void {
   loadHot();
   updateRegime();
   setSlowFetch(load<u32>(STATE_BASE + OFF_PSTATE_IL) != 0);
+  requestEventCheck(); // the host may have changed interrupt lines or registers
+  tlbFlushAll(); // ... or memory, page tables and translation registers (a restore, a reset)
+  timerRecompute(); // [timer] timerDeadline and the timer PPIs derive from the timer registers and the clock
+  gicUpdate(); // [gic] gicLines derive from the GIC state in memory (a restore rebuilds them)
 }
 
 /**
@@ -48,34 +57,50 @@ export function run(budget: i32): i32 {
   setStopRun(false);
   const breakOn = load<u32>(STATE_BASE + OFF_BREAK_ENABLED) != 0;
   const breakPc = load<u64>(STATE_BASE + OFF_BREAK_PC);
-  const rb = ramBase;
-  const rs = ramSize - 4;
   const start = icount;
   const end = start + <u64>budget;
-  while (icount < end) {
-    const ipc = pc;
-    if (breakOn && ipc == breakPc && icount != start) {
-      store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_BREAKPOINT);
-      break;
+  // The inner loop runs to runLimit = min(end, nextEvent). Anything that must end it early (an
+  // exception loop, a host stop, an event check request) sets runLimit to 0, so the inner loop tests
+  // one condition per instruction.
+  while (icount < end && !stopRun) {
+    if (icount >= nextEvent) {
+      handleEvents();
+      if (stopRun) break;
     }
-    setInsnPc(ipc);
-    setPc(ipc + 4);
-    setIcount(icount + 1);
-    let word: u32;
-    const off = ipc - rb;
-    if (!slowFetch && off <= rs && (ipc & 3) == 0) {
-      word = load<u32>(<usize>(RAM_OFFSET + off));
-    } else {
-      word = fetchSlow(ipc, slowFetch);
-      if (memFault) {
-        if (stopRun) break;
-        continue;
+    setRunLimit(end < nextEvent ? end : nextEvent);
+    if (breakOn) {
+      // The same loop with the PC breakpoint check (not taken on the first instruction of a run, so
+      // that resuming from a breakpoint moves on).
+      while (icount < runLimit) {
+        const ipc = pc;
+        if (ipc == breakPc && icount != start) {
+          store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_BREAKPOINT);
+          setStopRun(true);
+          break;
+        }
+        step();
       }
+      continue;
     }
-    execute(decodeCached(word), word);
-    if (stopRun) break;
+    while (icount < runLimit) step();
   }
   flush();
   flushSp();
   return load<i32>(STATE_BASE + OFF_EXIT_REASON);
+}
+
+/** Fetches, decodes and executes one instruction. */
+@inline function step(): void {
+  const ipc = pc;
+  setInsnPc(ipc);
+  setPc(ipc + 4);
+  setIcount(icount + 1);
+  let word: u32;
+  if ((ipc & ~<u64>0xffc) == fetchPage) {
+    word = load<u32>(<usize>(RAM_OFFSET + (ipc + fetchAddend)));
+  } else {
+    word = fetchSlow(ipc, slowFetch);
+    if (memFault) return;
+  }
+  execute(decodeCached(word), word);
 }

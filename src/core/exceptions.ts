@@ -8,7 +8,7 @@ import {
 } from "./layout";
 import {
   insnPc, nzcv, setPc, setNzcv, currentEl, spSel, setElSp, sr, setSr, haveEl2, userMode,
-  logEvent, setStopRun, setSlowFetch, fpTrapEl,
+  logEvent, setStopRun, setSlowFetch, fpTrapEl, requestEventCheck,
 } from "./state";
 
 // ESR_ELx.EC values (Arm ARM D17.2.37).
@@ -26,6 +26,7 @@ export const EC_PC_ALIGN: u32 = 0x22;
 export const EC_DABORT_LOWER: u32 = 0x24;
 export const EC_DABORT_SAME: u32 = 0x25;
 export const EC_SP_ALIGN: u32 = 0x26;
+export const EC_SERROR: u32 = 0x2f;
 export const EC_BRK64: u32 = 0x3c;
 
 // Vector offsets of the exception type within a 0x200 group.
@@ -83,12 +84,12 @@ export function takeException(targetEl: u32, vecType: u32, ec: u32, iss: u32, pr
   if (targetEl == 2) {
     setSr(SR_SPSR_EL2, spsr);
     setSr(SR_ELR_EL2, preferredReturn);
-    if (vecType == VEC_SYNC) setSr(SR_ESR_EL2, esr);
+    if (vecType == VEC_SYNC || vecType == VEC_SERROR) setSr(SR_ESR_EL2, esr);
     if (farValid) setSr(SR_FAR_EL2, far);
   } else {
     setSr(SR_SPSR_EL1, spsr);
     setSr(SR_ELR_EL1, preferredReturn);
-    if (vecType == VEC_SYNC) setSr(SR_ESR_EL1, esr);
+    if (vecType == VEC_SYNC || vecType == VEC_SERROR) setSr(SR_ESR_EL1, esr);
     if (farValid) setSr(SR_FAR_EL1, far);
   }
   store<u32>(STATE_BASE + OFF_DAIF, 0xf << 6);
@@ -190,6 +191,7 @@ export function exceptionReturn(): void {
   const elr = sr(el == 2 ? SR_ELR_EL2 : SR_ELR_EL1);
   logEvent(EV_ERET, illegal ? el : target, insnPc);
   setPc(elr);
+  requestEventCheck(); // the restored DAIF and EL may let a pending interrupt in
 }
 
 /** Called by the fetch slow path when PSTATE.IL is set: Illegal Execution state exception. */

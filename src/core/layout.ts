@@ -42,6 +42,7 @@ export const OFF_EXC_COUNT = 0x160; // u64: exceptions taken
 export const OFF_BREAK_PC = 0x168; // u64: PC breakpoint (valid when OFF_BREAK_ENABLED != 0)
 export const OFF_BREAK_ENABLED = 0x170; // u32
 export const OFF_WFI = 0x174; // u32: set while the CPU waits in WFI
+export const OFF_HOST_ALARM = 0x178; // u64: icount at which run() returns EXIT_HOST_ALARM (device timers); 0 = none
 
 // ---- Machine configuration (written by the host before reset) ------------------------------
 export const OFF_CFG_RAM_BASE = 0x180; // u64: guest-physical address of RAM
@@ -87,6 +88,14 @@ export const SR_AFSR0_EL1 = 18;
 export const SR_AFSR1_EL1 = 19;
 export const SR_MDSCR_EL1 = 20;
 export const SR_CSSELR_EL1 = 21;
+// The generic timer (timer.ts): control (ENABLE, IMASK; ISTATUS is computed) and compare value of the
+// EL1 physical, virtual and EL2 physical timers.
+export const SR_CNTP_CTL_EL0 = 22;
+export const SR_CNTP_CVAL_EL0 = 23;
+export const SR_CNTV_CTL_EL0 = 24;
+export const SR_CNTV_CVAL_EL0 = 25;
+export const SR_CNTHP_CTL_EL2 = 26;
+export const SR_CNTHP_CVAL_EL2 = 27;
 export const SR_SCTLR_EL2 = 32;
 export const SR_VBAR_EL2 = 33;
 export const SR_ESR_EL2 = 34;
@@ -135,6 +144,68 @@ export const OFF_FPSR = 0xe04; // u32
 export const DCACHE_BASE = 0x120000;
 export const DCACHE_ENTRIES = 65536;
 
+// ---- TLB ---------------------------------------------------------------------------------------
+// A software TLB per translation regime as seen from one EL (EL0, EL1, EL2: the same mapping has
+// different permissions at EL0 and EL1), direct-mapped on the 4 KiB virtual page. Each entry caches
+// the result of the whole translation (stage 1 and stage 2) of one 4 KiB page: tags for read, write
+// and execute (the page's VA when that access is permitted, else TLB_TAG_INVALID), the addend that
+// turns the VA into a RAM offset, the physical page and flags. Derived data: never saved, flushed
+// whenever a register that affects translation is written, and by every TLBI.
+export const TLB_BASE = 0x200000;
+export const TLB_ENTRIES = 1024; // per regime
+export const TLB_ENTRY = 64;
+export const TLB_REGIME_SIZE = 0x10000; // TLB_ENTRIES * TLB_ENTRY
+export const TLB_REGIMES = 3;
+
+// ---- GICv3 (src/core/gic*.ts) -------------------------------------------------------------------
+// The interrupt controller's architectural state: distributor, one redistributor and one CPU
+// interface (with its ICH_* virtualization controls) per CPU. Saved with the CPU in a snapshot;
+// gicLines is derived from it (gicUpdate() recomputes it). Offsets are from GIC_BASE.
+export const GIC_BASE = 0x1a0000;
+export const GIC_SIZE = 0x10000;
+export const GIC_NCPU_MAX = 8;
+export const GIC_NUM_INTIDS = 288; // SGIs, PPIs and 256 SPIs, like QEMU's virt board
+// Distributor. Bitmaps are 9 u32 words, word w covering INTIDs 32w..32w+31; word 0 (SGIs and PPIs)
+// is unused here because those live in each CPU's redistributor (affinity routing is always on).
+export const GIC_D_CTLR = 0x000; // u32 GICD_CTLR
+export const GIC_NCPU = 0x004; // u32: CPUs with a redistributor (1 today)
+export const GIC_D_GROUP = 0x080; // GICD_IGROUPR: 1 = Group 1
+export const GIC_D_ENABLE = 0x0c0;
+export const GIC_D_PEND = 0x100; // the pending latch (software writes, edges); level inputs add to it
+export const GIC_D_ACTIVE = 0x140;
+export const GIC_D_LEVEL = 0x180; // input line levels
+export const GIC_D_EDGE = 0x1c0; // 1 = edge-triggered (GICD_ICFGR)
+export const GIC_D_PRIO = 0x200; // u8 per INTID (GICD_IPRIORITYR)
+export const GIC_D_ROUTE = 0x400; // u64 per INTID (GICD_IROUTER)
+// Redistributor of CPU n at GIC_R_BASE + n * GIC_R_STRIDE: SGI/PPI state in the same order as above.
+export const GIC_R_BASE = 0x1000;
+export const GIC_R_STRIDE = 0x100;
+export const GIC_R_WAKER = 0x00;
+export const GIC_R_GROUP = 0x04;
+export const GIC_R_ENABLE = 0x08;
+export const GIC_R_PEND = 0x0c;
+export const GIC_R_ACTIVE = 0x10;
+export const GIC_R_LEVEL = 0x14;
+export const GIC_R_EDGE = 0x18;
+export const GIC_R_PRIO = 0x20; // u8 x 32
+// CPU interface of CPU n at GIC_C_BASE + n * GIC_C_STRIDE (all u32 but the list registers).
+export const GIC_C_BASE = 0x2000;
+export const GIC_C_STRIDE = 0x100;
+export const GIC_C_PMR = 0x00;
+export const GIC_C_BPR0 = 0x04;
+export const GIC_C_BPR1 = 0x08;
+export const GIC_C_CTLR = 0x0c; // EOImode and CBPR
+export const GIC_C_IGRPEN0 = 0x10;
+export const GIC_C_IGRPEN1 = 0x14;
+export const GIC_C_AP0R0 = 0x18;
+export const GIC_C_AP1R0 = 0x1c;
+export const GIC_C_SRE_EL2 = 0x20; // the writable bit (Enable) of ICC_SRE_EL2
+export const GIC_H_HCR = 0x40; // ICH_HCR_EL2
+export const GIC_H_VMCR = 0x44; // ICH_VMCR_EL2
+export const GIC_H_AP0R0 = 0x48;
+export const GIC_H_AP1R0 = 0x4c;
+export const GIC_H_LR = 0x80; // u64 x 16 (ICH_LR<n>_EL2; 4 implemented)
+
 // ---- Guest RAM ---------------------------------------------------------------------------------
 export const RAM_OFFSET = 0x1000000;
 export const WASM_PAGE = 65536;
@@ -149,6 +220,7 @@ export const EXIT_USER_SVC = 5; // user mode: an SVC for the host to emulate
 export const EXIT_HOST_STOP = 6; // the host set OFF_STOP_REQUEST from a callback
 export const EXIT_USER_FAULT = 7; // user mode: an exception a Linux process would die of
 export const EXIT_EXCEPTION_LOOP = 8; // a synchronous exception re-entered the vector that raised it
+export const EXIT_HOST_ALARM = 9; // the clock reached OFF_HOST_ALARM: the host updates its timed devices
 
 export const PSCI_NONE = 0;
 export const PSCI_SMC = 1;
@@ -159,4 +231,4 @@ export const EV_UNIMPL_SYSREG = 2; // data = (read ? 1<<31 : 0) | op0<<14 | op1<
 export const EV_EXCEPTION = 3; // data = target EL << 28 | ESR.EC << 16 | low ISS bits
 export const EV_ERET = 4; // data = target EL
 export const EV_UNIMPL_FEATURE = 5; // data = FEATURE_*: a guest turned on something not modelled yet
-export const FEATURE_STAGE1_MMU = 1;
+export const FEATURE_STAGE1_MMU = 1; // (no longer logged: the MMU is implemented)

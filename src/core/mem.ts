@@ -1,16 +1,27 @@
-// Guest memory accesses by virtual address. Stage 1/2 translation arrives with the system issue;
-// until then a virtual address is its physical address (as with the MMU off), and `translate` is
-// the one place that will change. RAM is a slice of linear memory; anything else goes to the host's
-// devices through mmio_read/mmio_write.
+// Guest memory accesses by virtual address. Every access goes through the software TLB of the
+// current EL (mmu.ts): a hit on a RAM page is a tag compare and one wasm memory access; a miss walks
+// the translation tables (or maps flat when translation is off), fills the entry, and may fault.
+// Pages that are not RAM carry TAG_IO, so their accesses take the slow path to the GIC or the host's
+// devices (mmio_read/mmio_write).
 import {
   STATE_BASE, RAM_OFFSET, OFF_MMIO_HI, OFF_MMIO_STATUS, OFF_STOP_REQUEST, OFF_EXIT_REASON, EXIT_HOST_STOP,
+  SR_HPFAR_EL2,
 } from "./layout";
-import { ramBase, ramSize, alignStrict, setStopRun, flush } from "./state";
+import { ramBase, ramSize, alignStrict, setStopRun, flush, tlbBase, setSr, currentInsnWord, setFetchPage } from "./state";
 import { dataAbort, instructionAbort, pcAlignmentFault, illegalStateException } from "./exceptions";
 import { mmioRead, mmioWrite } from "./host";
+import { gicOwns, gicRead, gicWrite } from "./gic";
 import { OFF_EXCL_ADDR, OFF_EXCL_SIZE, OFF_EXCL_VALID, SR_SCTLR_EL1, SR_SCTLR_EL2 } from "./layout";
 import { XSP, currentEl, sr, insnPc } from "./state";
-import { takeException, syncTargetEl, EC_SP_ALIGN, VEC_SYNC } from "./exceptions";
+import {
+  takeException, syncTargetEl, EC_SP_ALIGN, VEC_SYNC, EC_DABORT_LOWER, EC_DABORT_SAME, EC_IABORT_LOWER,
+  EC_IABORT_SAME,
+} from "./exceptions";
+import {
+  tlbFor, tlbEntry, translate, permissionFault, outPa, outIpa, outPerm, outFlags, faultFsc, faultStage2,
+  faultS1ptw, faultIpa, PERM_R, PERM_W, PERM_X, TF_DEVICE, TAG_IO, TLB_TAG_INVALID, PAGE_MASK, ACC_READ,
+  ACC_WRITE, ACC_EXEC, T_READ, T_WRITE, T_EXEC, T_ADDEND, T_PA, T_FLAGS, T_IPA,
+} from "./mmu";
 
 /** Set when the last access raised an exception; the handler must then return without writeback. */
 export let memFault: bool = false;
@@ -19,30 +30,107 @@ export let memFault: bool = false;
 export const ACC_ALIGNED: u32 = 1; // must be aligned whatever the memory type (exclusives, acquire/release)
 export const ACC_UNPRIV: u32 = 2; // LDTR/STTR: checked as if at EL0
 
-// Fault status codes (ESR_ELx.ISS.DFSC / IFSC).
+// Fault status codes (ESR_ELx.ISS.DFSC / IFSC) raised here; translation faults come from mmu.ts.
 export const FSC_ALIGNMENT: u32 = 0x21;
 export const FSC_EXTERNAL: u32 = 0x10;
-export const FSC_ADDRESS_SIZE_L0: u32 = 0x00;
-
-const PA_LIMIT: u64 = 1 << 48;
 
 @inline function misaligned(va: u64, size: u32, flags: u32): bool {
   return (va & <u64>(size - 1)) != 0 && ((flags & ACC_ALIGNED) != 0 || alignStrict);
 }
 
-/** Translates va for a data access; on a fault raises it, sets memFault and returns 0. */
-@inline function translate(va: u64, size: u32, flags: u32, write: bool): u64 {
-  if (misaligned(va, size, flags)) {
-    dataAbort(va, FSC_ALIGNMENT, write);
+// ---- Translation through the TLB ----------------------------------------------------------------------
+
+/** Whether the page resolved by the last lookup() is MMIO (not RAM), and its TF_* flags. */
+let lookupIo: bool = false;
+let lookupFlags: u32 = 0;
+
+/**
+ * The physical address of va for access kind acc (ACC_READ/WRITE/EXEC), from the TLB or by a walk
+ * that then fills the entry. On a fault takes the abort, sets memFault and returns 0.
+ */
+function lookup(va: u64, acc: u32, flags: u32): u64 {
+  const el = (flags & ACC_UNPRIV) != 0 ? 0 : currentEl();
+  const e = tlbEntry(tlbFor(el), va);
+  const vpage = va & PAGE_MASK;
+  const tag = load<u64>(e + acc);
+  if ((tag & ~TAG_IO) == vpage) {
+    lookupIo = (tag & TAG_IO) != 0;
+    lookupFlags = load<u32>(e, T_FLAGS);
+    return load<u64>(e, T_PA) | (va & 0xfff);
+  }
+  if (!translate(va, el, acc != ACC_EXEC) || permissionFault(acc)) {
+    translationAbort(va, acc);
     memFault = true;
     return 0;
   }
-  if (va >= PA_LIMIT) {
-    dataAbort(va, FSC_ADDRESS_SIZE_L0, write);
-    memFault = true;
+  const ppage = outPa & PAGE_MASK;
+  const io: u64 = ppage - ramBase <= ramSize - 0x1000 ? 0 : TAG_IO;
+  store<u64>(e, (outPerm & PERM_R) != 0 ? vpage | io : TLB_TAG_INVALID, T_READ);
+  store<u64>(e, (outPerm & PERM_W) != 0 ? vpage | io : TLB_TAG_INVALID, T_WRITE);
+  store<u64>(e, (outPerm & PERM_X) != 0 ? vpage | io : TLB_TAG_INVALID, T_EXEC);
+  store<u64>(e, ppage - ramBase - vpage, T_ADDEND);
+  store<u64>(e, ppage, T_PA);
+  store<u32>(e, outFlags, T_FLAGS);
+  store<u64>(e, outIpa & PAGE_MASK, T_IPA);
+  lookupIo = io != 0;
+  lookupFlags = outFlags;
+  return outPa;
+}
+
+/**
+ * The instruction-specific syndrome (ESR_ELx.ISS[24:14]: ISV, SAS, SSE, SRT, SF, AR) of a data abort
+ * taken to EL2 for a stage 2 fault, so that a hypervisor can emulate the access (KVM's MMIO). Valid
+ * only for single general-purpose register loads and stores without writeback, like QEMU and real
+ * cores report it; 0 (ISV = 0) for everything else.
+ */
+function instructionSyndrome(word: u32): u32 {
+  let ar: u32 = 0;
+  let size = word >>> 30;
+  let opc = (word >>> 22) & 3;
+  if ((word & 0x3f000000) == 0x39000000 // LDR/STR (immediate, unsigned offset)
+    || (word & 0x3f200c00) == 0x38200800 // LDR/STR (register offset)
+    || (word & 0x3f200400) == 0x38000000) { // LDUR/STUR, LDTR/STTR (no writeback)
+    // opc: 00 store, 01 load, 10 load signed to X, 11 load signed to W.
+    if (size == 3 && opc >= 2) return 0; // PRFM and unallocated
+  } else if ((word & 0x3fa08000) == 0x08808000) { // LDAR/STLR
+    ar = 1;
+    opc = (word >>> 22) & 1;
+  } else if ((word & 0x3f000000) == 0x18000000) { // LDR (literal)
+    const lopc = word >>> 30;
+    if (lopc == 3) return 0; // PRFM
+    size = lopc == 0 ? 2 : lopc == 1 ? 3 : 2;
+    opc = lopc == 2 ? 2 : 1;
+  } else {
     return 0;
   }
-  return va;
+  const signed = opc >= 2;
+  const sf: u32 = signed ? (opc == 2 ? 1 : 0) : (size == 3 ? 1 : 0);
+  return (1 << 24) | (size << 22) | ((signed ? 1 : 0) << 21) | ((word & 31) << 16) | (sf << 15) | (ar << 14);
+}
+
+/** Takes the abort for the fault that translate() or permissionFault() recorded. */
+function translationAbort(va: u64, acc: u32): void {
+  const write = acc == ACC_WRITE;
+  if (faultStage2) {
+    // Stage 2 faults go to EL2 with the faulting IPA in HPFAR_EL2 (IPA[47:12] in bits 39:4).
+    setSr(SR_HPFAR_EL2, (faultIpa >> 12) << 4);
+    let iss = faultFsc | (faultS1ptw ? 1 << 7 : 0);
+    if (acc == ACC_EXEC) {
+      takeException(2, VEC_SYNC, EC_IABORT_LOWER, iss, insnPc, true, va);
+      return;
+    }
+    if (write) iss |= 1 << 6;
+    if (!faultS1ptw) iss |= instructionSyndrome(currentInsnWord());
+    takeException(2, VEC_SYNC, EC_DABORT_LOWER, iss, insnPc, true, va);
+    return;
+  }
+  const target = syncTargetEl();
+  const lower = target > currentEl();
+  if (acc == ACC_EXEC) {
+    takeException(target, VEC_SYNC, lower ? EC_IABORT_LOWER : EC_IABORT_SAME, faultFsc, insnPc, true, va);
+  } else {
+    takeException(target, VEC_SYNC, lower ? EC_DABORT_LOWER : EC_DABORT_SAME, faultFsc | (write ? 1 << 6 : 0), insnPc, true, va);
+  }
 }
 
 /** After a host callback: if the host asked run() to stop, end it after this instruction. */
@@ -54,6 +142,7 @@ export function hostStopCheck(): void {
 }
 
 function mmioLoad(va: u64, pa: u64, size: u32): u64 {
+  if (gicOwns(pa)) return gicRead(pa, size); // the GIC lives in the core: no host crossing
   store<u32>(STATE_BASE + OFF_MMIO_STATUS, 0);
   store<u32>(STATE_BASE + OFF_MMIO_HI, 0);
   flush();
@@ -68,6 +157,7 @@ function mmioLoad(va: u64, pa: u64, size: u32): u64 {
 }
 
 function mmioStore(va: u64, pa: u64, size: u32, v: u64): void {
+  if (gicOwns(pa)) { gicWrite(pa, size, v); return; }
   store<u32>(STATE_BASE + OFF_MMIO_STATUS, 0);
   flush();
   mmioWrite(<u32>pa, <u32>(pa >> 32), size, <u32>v, <u32>(v >> 32));
@@ -97,56 +187,98 @@ function mmioStore(va: u64, pa: u64, size: u32, v: u64): void {
 
 /**
  * Reads size (1, 2, 4 or 8) bytes at va, zero-extended. Check memFault afterwards.
- * Inlined into every load handler: an aligned access that lands in RAM is a range check and one wasm
- * load; everything else (unaligned, MMIO, faults) goes through readMemSlow.
+ * Inlined into every load handler: an aligned access that hits a RAM page in the TLB is a tag compare
+ * and one wasm load (the tag includes the alignment bits, so a misaligned access misses); everything
+ * else (misses, unaligned, MMIO, faults, LDTR) goes through readMemSlow.
  */
 @inline export function readMem(va: u64, size: u32, flags: u32): u64 {
-  const off = va - ramBase;
-  if ((va & <u64>(size - 1)) == 0 && off <= ramSize - size) {
-    memFault = false;
-    return ramLoad(off, size);
+  if ((flags & ACC_UNPRIV) == 0) {
+    const e = tlbEntry(tlbBase, va);
+    if (load<u64>(e, T_READ) == (va & (PAGE_MASK | <u64>(size - 1)))) {
+      memFault = false;
+      return ramLoad(va + load<u64>(e, T_ADDEND), size);
+    }
   }
   return readMemSlow(va, size, flags);
 }
 
+/** Raises the alignment fault for va. */
+function alignmentFault(va: u64, write: bool): void {
+  dataAbort(va, FSC_ALIGNMENT, write);
+  memFault = true;
+}
+
 function readMemSlow(va: u64, size: u32, flags: u32): u64 {
   memFault = false;
-  const pa = translate(va, size, flags, false);
-  if (memFault) return 0;
-  const off = pa - ramBase;
-  if (off <= ramSize - size) {
-    return ramLoad(off, size);
+  if (misaligned(va, size, flags)) { alignmentFault(va, false); return 0; }
+  if ((<u32>va & 0xfff) + size > 0x1000) {
+    // Crosses a page: byte by byte, little-endian (each byte translated on its own).
+    let v: u64 = 0;
+    for (let i: u32 = 0; i < size; i++) {
+      const b = readMemSlow(va + i, 1, flags);
+      if (memFault) return 0;
+      v |= b << (i << 3);
+    }
+    return v;
   }
+  const pa = lookup(va, ACC_READ, flags);
+  if (memFault) return 0;
+  if ((va & <u64>(size - 1)) != 0 && (lookupFlags & TF_DEVICE) != 0) { alignmentFault(va, false); return 0; }
+  if (!lookupIo) return ramLoad(pa - ramBase, size);
   return mmioLoad(va, pa, size);
 }
 
 /** Writes the low size bytes of v at va. Check memFault afterwards. Inlined like readMem. */
 @inline export function writeMem(va: u64, size: u32, v: u64, flags: u32): void {
-  const off = va - ramBase;
-  if ((va & <u64>(size - 1)) == 0 && off <= ramSize - size) {
-    memFault = false;
-    ramStore(off, size, v);
-    return;
+  if ((flags & ACC_UNPRIV) == 0) {
+    const e = tlbEntry(tlbBase, va);
+    if (load<u64>(e, T_WRITE) == (va & (PAGE_MASK | <u64>(size - 1)))) {
+      memFault = false;
+      ramStore(va + load<u64>(e, T_ADDEND), size, v);
+      return;
+    }
   }
   writeMemSlow(va, size, v, flags);
 }
 
 function writeMemSlow(va: u64, size: u32, v: u64, flags: u32): void {
   memFault = false;
-  const pa = translate(va, size, flags, true);
-  if (memFault) return;
-  const off = pa - ramBase;
-  if (off <= ramSize - size) {
-    ramStore(off, size, v);
+  if (misaligned(va, size, flags)) { alignmentFault(va, true); return; }
+  if ((<u32>va & 0xfff) + size > 0x1000) {
+    // Crosses a page: both pages must be writable before any byte is written.
+    lookup(va, ACC_WRITE, flags);
+    if (memFault) return;
+    lookup((va + size - 1) & PAGE_MASK, ACC_WRITE, flags); // a fault reports the second page's first byte
+    if (memFault) return;
+    for (let i: u32 = 0; i < size; i++) {
+      writeMemSlow(va + i, 1, v >> (i << 3), flags);
+      if (memFault) return;
+    }
     return;
   }
+  const pa = lookup(va, ACC_WRITE, flags);
+  if (memFault) return;
+  if ((va & <u64>(size - 1)) != 0 && (lookupFlags & TF_DEVICE) != 0) { alignmentFault(va, true); return; }
+  if (!lookupIo) { ramStore(pa - ramBase, size, v); return; }
   mmioStore(va, pa, size, v);
 }
 
-/** Physical address of va for a data access without performing it (DC ZVA, exclusives). */
+/**
+ * Physical address of va for a data access without performing it (DC ZVA, exclusives, and the
+ * all-or-nothing checks of multi-part stores). Takes alignment and translation faults like the access.
+ */
 export function translateData(va: u64, size: u32, flags: u32, write: bool): u64 {
   memFault = false;
-  return translate(va, size, flags, write);
+  if (misaligned(va, size, flags)) { alignmentFault(va, write); return 0; }
+  const pa = lookup(va, write ? ACC_WRITE : ACC_READ, flags);
+  if (memFault) return 0;
+  if ((va & <u64>(size - 1)) != 0 && (lookupFlags & TF_DEVICE) != 0) { alignmentFault(va, write); return 0; }
+  return pa;
+}
+
+/** Whether the page of the last translateData/lookup is Device memory. */
+export function lastWasDevice(): bool {
+  return (lookupFlags & TF_DEVICE) != 0;
 }
 
 /** True when [pa, pa+size) is RAM. */
@@ -160,8 +292,10 @@ export function translateData(va: u64, size: u32, flags: u32, write: bool): u64 
 }
 
 /**
- * Instruction fetch slow path: PSTATE.IL, PC alignment, and fetches from outside RAM. Returns the
- * instruction word; on an exception sets memFault (the exception has been taken).
+ * Instruction fetch slow path: PSTATE.IL, PC alignment, TLB misses and fetches from outside RAM.
+ * Returns the instruction word; on an exception sets memFault (the exception has been taken). A fetch
+ * from a RAM page makes that page the run loop's current code page (setFetchPage), so the following
+ * fetches from it need no lookup at all.
  */
 export function fetchSlow(va: u64, illegal: bool): u32 {
   memFault = true;
@@ -173,12 +307,17 @@ export function fetchSlow(va: u64, illegal: bool): u32 {
     pcAlignmentFault(va);
     return 0;
   }
-  if (va < PA_LIMIT && isRam(va, 4)) {
-    memFault = false;
-    return load<u32>(ramPtr(va));
+  memFault = false;
+  const pa = lookup(va, ACC_EXEC, 0);
+  if (memFault) return 0;
+  if (lookupIo) {
+    // No instructions outside RAM (there is no flash on this board's map yet).
+    memFault = true;
+    instructionAbort(va, FSC_EXTERNAL);
+    return 0;
   }
-  instructionAbort(va, FSC_EXTERNAL);
-  return 0;
+  setFetchPage(va & PAGE_MASK, (pa & PAGE_MASK) - ramBase - (va & PAGE_MASK));
+  return load<u32>(ramPtr(pa));
 }
 
 // ---- Stack pointer alignment (CheckSPAlignment) --------------------------------------------------

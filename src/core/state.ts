@@ -5,6 +5,7 @@ import {
   STATE_BASE, OFF_X, OFF_PC, OFF_NZCV, OFF_EL, OFF_SPSEL, OFF_SP_EL0, OFF_SYSREGS, OFF_CFG_HAVE_EL2,
   OFF_CFG_USER_MODE, OFF_CFG_RAM_BASE, OFF_CFG_RAM_SIZE, OFF_LOG_HEAD, OFF_LOG, LOG_CAP, LOG_ENTRY,
   SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_CPACR_EL1, SR_CPTR_EL2, OFF_INSN_COUNT, OFF_V, OFF_FPSR,
+  TLB_BASE, TLB_REGIME_SIZE, RAM_OFFSET,
 } from "./layout";
 
 /** Address of the next instruction to fetch. Handlers of branches assign it. */
@@ -24,7 +25,7 @@ export let slowFetch: bool = false;
  * accesses are to Device-nGnRnE memory, where unaligned accesses fault; SCTLR_ELx.A forces it too.
  */
 export let alignStrict: bool = true;
-/** True when stage 1 translation is enabled for the current regime (not modelled yet: see mem.ts). */
+/** True when stage 1 translation is enabled for the current regime. */
 export let stage1On: bool = false;
 /**
  * Where an SIMD&FP instruction at the current EL traps to (CPACR_EL1.FPEN, CPTR_EL2.TFP), or 0 when
@@ -32,6 +33,41 @@ export let stage1On: bool = false;
  * per-instruction check is one global load.
  */
 export let fpTrapEl: u32 = 0;
+/**
+ * The clock value (icount) at which run() must look at asynchronous events before the next
+ * instruction: the next timer deadline, or 0 when something that affects interrupt delivery changed
+ * (a line, a mask, a routing control). One compare per instruction keeps interrupts cheap.
+ */
+export let nextEvent: u64 = 0;
+/** The clock value at which run()'s inner loop must stop: min(budget end, nextEvent), or 0 to stop now. */
+export let runLimit: u64 = 0;
+export function setRunLimit(v: u64): void { runLimit = v; }
+/** The TLB of the current EL's view of its translation regime (mmu.ts); set by updateRegime(). */
+export let tlbBase: usize = TLB_BASE;
+/**
+ * The run loop's current code page: VA page (with the low bits clear, so a misaligned PC misses) and
+ * the addend that turns a PC in it into a RAM offset. FETCH_PAGE_NONE when there is none.
+ */
+export const FETCH_PAGE_NONE: u64 = 0x800;
+export let fetchPage: u64 = FETCH_PAGE_NONE;
+export let fetchAddend: u64 = 0;
+export function setFetchPage(page: u64, addend: u64): void {
+  fetchPage = page;
+  fetchAddend = addend;
+}
+/** Forgets the code page: after a TLB flush, an EL change, or when fetches must take the slow path. */
+export function invalidateFetchPage(): void {
+  fetchPage = FETCH_PAGE_NONE;
+}
+/**
+ * The word of the instruction being executed, for the instruction syndrome of a stage 2 data abort.
+ * It was fetched from the current code page (every fetch from RAM sets it), so it is read back from
+ * there rather than kept per instruction.
+ */
+export function currentInsnWord(): u32 {
+  if ((insnPc & ~<u64>0xffc) != fetchPage) return 0;
+  return load<u32>(<usize>(RAM_OFFSET + (insnPc + fetchAddend)));
+}
 
 // Configuration, cached from the state block at reset.
 export let ramBase: u64 = 0;
@@ -65,6 +101,8 @@ export function updateRegime(): void {
   stage1On = (sctlr & 1) != 0 && !(el == 0 && haveEl2 && (sr(SR_HCR_EL2) & (1 << 27)) != 0);
   alignStrict = !userMode && (!stage1On || (sctlr & 2) != 0);
   fpTrapEl = computeFpTrapEl(el);
+  tlbBase = TLB_BASE + el * TLB_REGIME_SIZE;
+  fetchPage = FETCH_PAGE_NONE;
 }
 
 /** AArch64.CheckFPAdvSIMDEnabled: the EL an SIMD&FP access at `el` traps to, or 0 if allowed. */
@@ -79,8 +117,21 @@ function computeFpTrapEl(el: u32): u32 {
   return 0;
 }
 
-export function setStopRun(v: bool): void { stopRun = v; }
-export function setSlowFetch(v: bool): void { slowFetch = v; }
+/** Something that can make an interrupt deliverable changed: re-evaluate before the next instruction. */
+export function requestEventCheck(): void {
+  nextEvent = 0;
+  runLimit = 0;
+}
+export function setNextEvent(v: u64): void { nextEvent = v; }
+
+export function setStopRun(v: bool): void {
+  stopRun = v;
+  if (v) runLimit = 0;
+}
+export function setSlowFetch(v: bool): void {
+  slowFetch = v;
+  if (v) fetchPage = FETCH_PAGE_NONE;
+}
 export function setPc(v: u64): void { pc = v; }
 export function setIcount(v: u64): void { icount = v; }
 export function setInsnPc(v: u64): void { insnPc = v; }

@@ -25,6 +25,7 @@ interface CoreExports {
   reload(): void;
   init(): void;
   decode(word: number): number;
+  setIrqLevel(intid: number, level: number): void;
 }
 
 export interface LogEntry {
@@ -119,6 +120,15 @@ export class Core {
 
   decode(word: number): number {
     return this.exp.decode(word);
+  }
+
+  /**
+   * Drives the GIC's interrupt input `intid` (an SPI such as the UART's 33, or a PPI) high or low.
+   * Level-sensitive inputs stay pending while high; edge-triggered ones latch on a rising edge.
+   * Safe to call from a device callback while the core runs (an MMIO write that raises a line).
+   */
+  setIrqLevel(intid: number, level: boolean): void {
+    this.exp.setIrqLevel(intid, level ? 1 : 0);
   }
 
   // ---- State access (host side; not for hot paths) ----

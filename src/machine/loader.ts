@@ -17,8 +17,15 @@
 //   goes to the very start of RAM when it fits below the program, as QEMU does for bare-metal ELFs.
 // A gzip initrd is decompressed here too: Linux accepts an uncompressed initramfs just the same,
 // and the guest is spared tens of millions of instructions of inflating it.
+//
+// The device tree: the board's own, generated from its configuration (devicetree.ts) with /chosen
+// filled in (bootargs = the command line, linux,initrd-start/end), or a DTB the user gives, which
+// is parsed (a malformed one is refused) and gets the same /chosen properties patched in, as QEMU
+// does with -dtb. Every kernel gets a DTB in X0 when the machine passes its board configuration.
 import { concatBytes } from './bytes';
 import { Gunzip } from 'fflate';
+import { FdtError, readFdt, writeFdt, type FdtTree } from './fdt';
+import { applyChosen, buildDtb, type BoardConfig, type ChosenConfig } from './devicetree';
 
 /** A boot image is unusable; the message is one line that says why. */
 export class ImageError extends Error {
@@ -59,12 +66,35 @@ export interface KernelLayout {
   high: number;
 }
 
+export interface InitrdPlacement {
+  addr: number;
+  /** The initrd as the guest sees it (decompressed if the file was gzip). */
+  bytes: Uint8Array;
+  gzip: boolean;
+}
+
+export interface DtbPlacement {
+  addr: number;
+  bytes: Uint8Array;
+  /** 'generated': the board's own; 'given': the user's DTB (with `patched` set in /chosen). */
+  source: 'generated' | 'given';
+  /** /chosen properties written into a given DTB (empty for a generated one or if none were due). */
+  patched: string[];
+}
+
 export interface BootPlan {
   kernel: KernelLayout;
-  initrd?: { addr: number; bytes: Uint8Array; gzip: boolean };
-  dtb?: { addr: number; bytes: Uint8Array };
+  initrd?: InitrdPlacement;
+  dtb?: DtbPlacement;
   /** The value for X0 at entry: the DTB's address, or 0 without one. */
   x0: number;
+}
+
+export interface BootOptions {
+  /** The board the generated device tree describes. Without it and without images.dtb, no DTB. */
+  board?: BoardConfig;
+  /** The kernel command line, for /chosen/bootargs (an empty one sets nothing, as in QEMU). */
+  cmdline?: string;
 }
 
 export const MiB = 1 << 20;
@@ -211,8 +241,15 @@ export function parseArm64Image(b: Uint8Array, ram: RamRegion): Omit<KernelLayou
   let textOffset = dv.getBigUint64(8, true);
   const imageSize = dv.getBigUint64(16, true);
   const flags = dv.getBigUint64(24, true);
-  // flags bit 0: kernel endianness (1 = big-endian).
+  // flags bit 0: kernel endianness (1 = big-endian); bits 1-2 page size; bit 3 placement; the rest
+  // reserved (zero). Anything else means this is not really an Image header.
   if (flags & 1n) throw new ImageError('big-endian arm64 Image: ArmLab runs little-endian kernels only');
+  if (flags >> 4n) throw new ImageError(`arm64 Image header is malformed: flags ${hex(flags)} has reserved bits (4-63) set`);
+  if (imageSize !== 0n && (textOffset % 4096n !== 0n || textOffset >= BigInt(IMAGE_BASE_OFFSET))) {
+    // Linux places text_offset 4 KiB-aligned within the 2 MiB block (0 since 5.8, 0x80000 before).
+    throw new ImageError(`arm64 Image header is malformed: text_offset ${hex(textOffset)} is not a 4 KiB-aligned offset below 2 MiB`);
+  }
+  if (imageSize !== 0n && imageSize < 64n) throw new ImageError(`arm64 Image header is malformed: image_size ${hex(imageSize)} is smaller than the header`);
   let base = ram.base + IMAGE_BASE_OFFSET;
   if (imageSize === 0n) {
     // Before Linux 3.17: text_offset unreliable (booting.rst says assume 0x80000), and the kernel
@@ -233,6 +270,10 @@ export function parseArm64Image(b: Uint8Array, ram: RamRegion): Omit<KernelLayou
 
 function rejectForeign(b: Uint8Array): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length >= 64 && b[0] === 0x4d && b[1] === 0x5a && dv.getUint32(4, false) === 0x7a696d67) {
+    // "MZ" + "zimg": Linux's EFI zboot image (vmlinuz.efi), a compressed EFI application.
+    throw new ImageError('EFI zboot image (a compressed vmlinuz.efi): it needs UEFI firmware; pass the kernel\'s plain Image (arch/arm64/boot/Image)');
+  }
   if (b.length >= 64 && dv.getUint32(0, false) === 0x27051956) {
     throw new ImageError('U-Boot uImage is not supported: pass the kernel Image inside it');
   }
@@ -269,32 +310,61 @@ export function checkDtb(b: Uint8Array): Uint8Array {
   return b.subarray(0, total);
 }
 
-/** Decides where everything goes; throws ImageError if an image is malformed or does not fit. */
-export function planBoot(images: MachineImages, ram: RamRegion): BootPlan {
-  const kernel = parseKernel(images.kernel, ram);
-  const ramEnd = ram.base + ram.size;
-  const plan: BootPlan = { kernel, x0: 0 };
-
-  const initrdStart = Math.max(ram.base + Math.min(ram.size / 2, 128 * MiB), alignUp(kernel.high, 4096));
-  let initrdEnd = initrdStart;
-  if (images.initrd) {
-    if (images.initrd.length === 0) throw new ImageError('initrd is empty');
-    const gzip = isGzip(images.initrd);
-    const bytes = gzip ? gunzip(images.initrd, 'initrd') : images.initrd;
-    initrdEnd = initrdStart + bytes.length;
-    if (initrdEnd > ramEnd) {
-      const mib = (bytes.length / MiB).toFixed(1);
-      throw new ImageError(`initrd (${mib} MiB${gzip ? ' decompressed' : ''}) does not fit in RAM above ${hex(initrdStart)}: give the machine more memory`);
-    }
-    plan.initrd = { addr: initrdStart, bytes, gzip };
+/**
+ * Where the initrd goes: RAM + min(RAM/2, 128 MiB), or the first 4 KiB boundary above the kernel
+ * if that reaches further. Returns the placement (undefined without an initrd) and the first
+ * address above it, from which the DTB is placed.
+ */
+export function placeInitrd(data: Uint8Array | undefined, ram: RamRegion, kernelHigh: number): { initrd?: InitrdPlacement; end: number } {
+  const start = Math.max(ram.base + Math.min(ram.size / 2, 128 * MiB), alignUp(kernelHigh, 4096));
+  if (!data) return { end: start };
+  if (data.length === 0) throw new ImageError('initrd is empty');
+  const gzip = isGzip(data);
+  const bytes = gzip ? gunzip(data, 'initrd') : data;
+  const end = start + bytes.length;
+  if (end > ram.base + ram.size) {
+    const mib = (bytes.length / MiB).toFixed(1);
+    throw new ImageError(`initrd (${mib} MiB${gzip ? ' decompressed' : ''}) does not fit in RAM above ${hex(start)}: give the machine more memory`);
   }
+  return { initrd: { addr: start, bytes, gzip }, end };
+}
 
-  if (images.dtb) {
-    const bytes = checkDtb(images.dtb);
-    let addr = alignUp(initrdEnd, 2 * MiB);
-    if (kernel.kind === 'elf' && ram.base + bytes.length <= kernel.low) addr = ram.base;
-    if (addr + bytes.length > ramEnd) throw new ImageError(`DTB does not fit in RAM at ${hex(addr)}: give the machine more memory`);
-    plan.dtb = { addr, bytes };
+/**
+ * The DTB the guest gets: the user's (checked, parsed, /chosen patched) or the board's generated
+ * one. Undefined if there is neither a given DTB nor a board to describe.
+ */
+export function bootDtb(given: Uint8Array | undefined, opts: BootOptions, initrd?: InitrdPlacement): Omit<DtbPlacement, 'addr'> | undefined {
+  const chosen: ChosenConfig = {};
+  if (opts.cmdline) chosen.bootargs = opts.cmdline;
+  if (initrd) chosen.initrd = { start: initrd.addr, end: initrd.addr + initrd.bytes.length };
+  if (!given) return opts.board ? { bytes: buildDtb(opts.board, chosen), source: 'generated', patched: [] } : undefined;
+  const blob = checkDtb(given);
+  let tree: FdtTree;
+  try {
+    tree = readFdt(blob);
+  } catch (e) {
+    if (e instanceof FdtError) throw new ImageError(`DTB is malformed: ${e.message}`);
+    throw e;
+  }
+  const patched = applyChosen(tree.root, chosen);
+  if (patched.length === 0) return { bytes: blob, source: 'given', patched };
+  const bytes = writeFdt(tree);
+  if (bytes.length > DTB_MAX) throw new ImageError(`DTB is ${bytes.length} bytes with /chosen filled in; Linux accepts at most 2 MiB`);
+  return { bytes, source: 'given', patched };
+}
+
+/** Decides where everything goes; throws ImageError if an image is malformed or does not fit. */
+export function planBoot(images: MachineImages, ram: RamRegion, opts: BootOptions = {}): BootPlan {
+  const kernel = parseKernel(images.kernel, ram);
+  const plan: BootPlan = { kernel, x0: 0 };
+  const { initrd, end } = placeInitrd(images.initrd, ram, kernel.high);
+  if (initrd) plan.initrd = initrd;
+  const dtb = bootDtb(images.dtb, opts, initrd);
+  if (dtb) {
+    let addr = alignUp(end, 2 * MiB);
+    if (kernel.kind === 'elf' && ram.base + dtb.bytes.length <= kernel.low) addr = ram.base;
+    if (addr + dtb.bytes.length > ram.base + ram.size) throw new ImageError(`DTB does not fit in RAM at ${hex(addr)}: give the machine more memory`);
+    plan.dtb = { addr, ...dtb };
     plan.x0 = addr;
   }
   return plan;

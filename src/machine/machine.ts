@@ -10,8 +10,10 @@ import * as L from '../core/layout';
 import { Core, type CoreHost } from './core';
 import { Bus } from './bus';
 import { Pl011 } from '../devices/pl011';
+import { Pl031, DEFAULT_RTC_EPOCH } from '../devices/pl031';
 import { handlePsci } from './psci';
 import { planBoot, writeBoot, type BootPlan, type MachineImages, type RamRegion } from './loader';
+import { virtBoard, type BoardConfig } from './devicetree';
 
 export { ImageError } from './loader';
 export type { MachineImages, BootPlan } from './loader';
@@ -21,10 +23,15 @@ export interface MachineOptions {
   ramMiB?: number;
   /** The EL the kernel is entered at: 2 gives a CPU with EL2 (PSCI over SMC), 1 one without (HVC). */
   el?: 1 | 2;
-  /** Kernel command line, for the device tree the machine will generate (not yet: see load()). */
+  /** Kernel command line: /chosen/bootargs of the device tree passed to the guest. */
   cmdline?: string;
   /** Log every exception taken and every exception return (noisy; for debugging guests). */
   traceExceptions?: boolean;
+  /**
+   * What the PL031 RTC reads at power-on, in seconds since 1970 (default DEFAULT_RTC_EPOCH, a fixed
+   * date, so runs are reproducible; the UI passes the wall clock). Guest time adds to it.
+   */
+  rtcEpoch?: number;
 }
 
 /**
@@ -45,6 +52,10 @@ export const UART_BASE = 0x0900_0000;
 export const UART_SIZE = 0x1000;
 /** GIC INTID of the UART (SPI 1), for the interrupt controller and the device tree. */
 export const UART_INTID = 33;
+export const RTC_BASE = 0x0901_0000;
+export const RTC_SIZE = 0x1000;
+/** GIC INTID of the PL031 RTC (SPI 2). */
+export const RTC_INTID = 34;
 
 // ---- The CPU's identity at reset ---------------------------------------------------------------
 /** The generic timer's frequency, as on QEMU's virt board. */
@@ -86,6 +97,7 @@ export class Machine {
   readonly core: Core;
   readonly bus = new Bus();
   readonly uart = new Pl011();
+  readonly rtc: Pl031;
   readonly ram: RamRegion;
   readonly el: 1 | 2;
   readonly cmdline: string;
@@ -114,6 +126,10 @@ export class Machine {
     this.traceExceptions = opts.traceExceptions;
     this.bus.map(UART_BASE, UART_SIZE, this.uart);
     this.uart.onTransmit((b) => this.emit(b));
+    this.uart.connectIrq((level) => this.core.setIrqLevel(UART_INTID, level)); // PL011 UARTINTR -> GIC SPI 1
+    this.rtc = new Pl031({ now: () => this.counterTicks(), hz: CNTFRQ_HZ, setAlarm: (tick) => this.setHostAlarm(tick) }, opts.rtcEpoch);
+    this.bus.map(RTC_BASE, RTC_SIZE, this.rtc);
+    this.rtc.connectIrq((level) => this.core.setIrqLevel(RTC_INTID, level)); // PL031 RTCINTR -> GIC SPI 2
   }
 
   static async create(coreModule: WebAssembly.Module, opts: MachineOptions = {}): Promise<Machine> {
@@ -132,7 +148,7 @@ export class Machine {
       { ramBase: RAM_BASE, ramSize: ramMiB * 2 ** 20, haveEl2: el === 2, psci: el === 2 ? 'smc' : 'hvc' },
       host,
     );
-    machine = new Machine(core, { el, cmdline: opts.cmdline ?? '', traceExceptions: opts.traceExceptions ?? false });
+    machine = new Machine(core, { el, cmdline: opts.cmdline ?? '', traceExceptions: opts.traceExceptions ?? false, rtcEpoch: opts.rtcEpoch ?? DEFAULT_RTC_EPOCH });
     return machine;
   }
 
@@ -161,7 +177,7 @@ export class Machine {
    * DTB's address, X1..X3 = 0. Throws ImageError, leaving the machine as it was, if an image is bad.
    */
   load(images: MachineImages): void {
-    const plan = planBoot(images, this.ram);
+    const plan = planBoot(images, this.ram, { board: this.board, cmdline: this.cmdline });
     if (this.plan) {
       // A second load starts from a clean machine.
       this.bus.reset();
@@ -169,9 +185,15 @@ export class Machine {
     }
     this.plan = plan;
     this.boot(plan);
-    if (this.cmdline) {
-      this.log('note: the command line is not passed on yet: it travels in the device tree, which is not generated yet (put bootargs in your --dtb)');
+    if (plan.dtb?.source === 'given') {
+      const what = plan.dtb.patched.length ? `with /chosen ${plan.dtb.patched.join(', ')} patched in` : 'as is';
+      this.log(`using the given DTB ${what}`);
     }
+  }
+
+  /** What the generated device tree describes (devicetree.ts). */
+  get board(): BoardConfig {
+    return virtBoard(this.ram.size, this.el === 2);
   }
 
   /** Where load() put things (undefined before load()). */
@@ -234,7 +256,8 @@ export class Machine {
         reason = r;
         break;
       }
-      if (this.stopRequested || this.core.insnCount === before) break;
+      // (An alarm can be due before any instruction: after a WFI skipped the clock to it.)
+      if (this.stopRequested || (this.core.insnCount === before && exit !== L.EXIT_HOST_ALARM)) break;
     }
     return { reason, executed: Number(this.core.insnCount - start) };
   }
@@ -282,8 +305,12 @@ export class Machine {
         this.log(this.stuckText());
         return 'stuck';
       case L.EXIT_HOST_STOP:
-        // Either the firmware stopped the machine (halted says how) or someone called stop().
-        return this.halted ?? 'budget';
+        // The firmware stopped the machine (halted says how), someone called stop(), or a device
+        // changed its alarm (setHostAlarm) and the core only had to pick it up: then go on.
+        return this.halted ?? (this.stopRequested ? 'budget' : null);
+      case L.EXIT_HOST_ALARM:
+        this.rtc.poll(); // the only device with an alarm so far
+        return null;
       default:
         throw new Error(`the core stopped for an unexpected reason (exit code ${exit}) at pc ${hex(this.core.pc)}`);
     }
@@ -320,6 +347,25 @@ export class Machine {
 
   private halt(why: 'poweroff' | 'reset'): void {
     this.halted = why;
+    this.core.requestStop();
+  }
+
+  // ---- Time for devices ------------------------------------------------------------------------------
+
+  /** The generic timer's physical count (timer.ts: instructions >> OFF_CFG_CNT_SHIFT). */
+  private counterTicks(): bigint {
+    return this.core.insnCount >> BigInt(this.core.view.getUint32(L.STATE_BASE + L.OFF_CFG_CNT_SHIFT, true) & 63);
+  }
+
+  /**
+   * Makes the core return EXIT_HOST_ALARM when the count reaches `tick` (null: never). Called from a
+   * device's MMIO handler, the core must stop to pick the new alarm up (reload() recomputes its
+   * deadline); the run loop then simply goes on.
+   */
+  private setHostAlarm(tick: bigint | null): void {
+    const shift = BigInt(this.core.view.getUint32(L.STATE_BASE + L.OFF_CFG_CNT_SHIFT, true) & 63);
+    const at = tick === null ? 0n : tick << shift;
+    this.core.view.setBigUint64(L.STATE_BASE + L.OFF_HOST_ALARM, at < 2n ** 64n ? at : 0n, true);
     this.core.requestStop();
   }
 

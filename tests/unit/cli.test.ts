@@ -1,12 +1,14 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, parseCount, parseMem, UsageError, EXIT, HELP } from '../../src/cli/args';
 import { ExpectMatcher } from '../../src/cli/expect';
 import { hiProgram, echoProgram, programElf, LOOP } from '../helpers/guest';
+import { findNode, getProp, node, readCells, readFdt, readString, str, writeFdt } from '../../src/machine/fdt';
+import { have } from '../helpers/cross';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const STATS = /^armlab: (\d+) instructions, \d+\.\d\d s, \d+\.\d M instr\/s(, \d+ unimplemented)?$/;
@@ -24,6 +26,13 @@ describe('argument parsing', () => {
       command: 'run', kernel: 'Image', initrd: 'i.cpio.gz', dtb: 'virt.dtb', append: 'console=ttyAMA0 quiet', memMiB: 1024, el: 1,
       maxInsns: 200_000_000, expect: 'login:', traceExceptions: true,
     });
+  });
+  it('--dump-dtb needs no kernel and takes the options that shape the device tree', () => {
+    expect(parseArgs(['run', '--dump-dtb', 'v.dtb'])).toEqual({ command: 'dump-dtb', file: 'v.dtb', memMiB: 128, el: 2 });
+    expect(parseArgs(['run', '--dump-dtb=v.dtb', '--mem', '1G', '--el', '1', '--append', 'quiet', '--initrd', 'i', '--kernel', 'k', '--dtb', 'd', '--max-insns', '5'])).toEqual({
+      command: 'dump-dtb', file: 'v.dtb', memMiB: 1024, el: 1, append: 'quiet', initrd: 'i', kernel: 'k', dtb: 'd',
+    });
+    expect(() => parseArgs(['run', '--dump-dtb', ''])).toThrow(/--dump-dtb needs a file name/);
   });
   it('answers help and version', () => {
     expect(parseArgs([])).toEqual({ command: 'help' });
@@ -55,7 +64,7 @@ describe('argument parsing', () => {
     expect(parseMem('256')).toBe(256);
   });
   it('documents every option and exit code in --help', () => {
-    for (const opt of ['--kernel', '--initrd', '--dtb', '--append', '--mem', '--el', '--max-insns', '--expect', '--trace-exceptions', 'Ctrl-A x']) {
+    for (const opt of ['--kernel', '--initrd', '--dtb', '--dump-dtb', '--append', '--mem', '--el', '--max-insns', '--expect', '--trace-exceptions', 'Ctrl-A x']) {
       expect(HELP).toContain(opt);
     }
     for (const code of Object.values(EXIT)) expect(HELP).toMatch(new RegExp(`^  ${code} `, 'm'));
@@ -129,6 +138,56 @@ describe('armlab command (spawned)', () => {
     expect(r.code).toBe(EXIT.limit);
     expect(r.stderr[0]).toBe('armlab: instruction limit reached: 1000 instructions, pc 0x40080000');
     expect(STATS.exec(r.stderr.at(-1)!)?.[1]).toBe('1000');
+  });
+  it('--append no longer logs that the command line is dropped', () => {
+    const r = armlab(['run', '--kernel', file('hi.elf', programElf(hiProgram())), '--append', 'console=ttyAMA0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.slice(0, -1)).toEqual(['armlab: psci: SYSTEM_OFF']);
+  });
+  it('--dump-dtb writes the generated device tree with /chosen filled in, and exits 0', () => {
+    const image = new Uint8Array(4096);
+    const dv = new DataView(image.buffer);
+    dv.setBigUint64(16, 0x10000n, true);
+    dv.setUint32(56, 0x644d5241, true); // an arm64 Image header
+    const out = join(dir, 'virt.dtb');
+    const r = armlab(['run', '--dump-dtb', out, '--mem', '256', '--append', 'console=ttyAMA0 earlycon', '--kernel', file('Image', image), '--initrd', file('initrd', new Uint8Array(1000))]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([`armlab: device tree written to ${out} (${readFileSync(out).length} bytes)`]);
+    const root = readFdt(readFileSync(out)).root;
+    const chosen = findNode(root, '/chosen')!;
+    expect(readString(getProp(chosen, 'bootargs')!)).toBe('console=ttyAMA0 earlycon');
+    expect(readCells(getProp(chosen, 'linux,initrd-start')!)).toEqual([0x4800_0000]);
+    expect(readCells(getProp(chosen, 'linux,initrd-end')!)).toEqual([0x4800_0000 + 1000]);
+    expect(readCells(getProp(findNode(root, '/memory@40000000')!, 'reg')!)).toEqual([0, 0x4000_0000, 0, 0x1000_0000]);
+    const el1 = armlab(['run', '--dump-dtb', join(dir, 'el1.dtb'), '--el', '1']);
+    expect(el1.code).toBe(0);
+    expect(readString(getProp(findNode(readFdt(readFileSync(join(dir, 'el1.dtb'))).root, '/psci')!, 'method')!)).toBe('hvc');
+  });
+  it.skipIf(!have('dtc'))('dtc decompiles the dumped device tree without warnings (skipped without dtc)', () => {
+    const out = join(dir, 'dump.dtb');
+    expect(armlab(['run', '--dump-dtb', out, '--append', 'console=ttyAMA0', '--initrd', file('i2', new Uint8Array(10))]).code).toBe(0);
+    const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('bootargs = "console=ttyAMA0";');
+    expect(r.stdout).toContain('linux,initrd-start = <0x44000000>;');
+  });
+  it('--dtb: a malformed device tree is refused with exit 2; a good one is patched and noted', () => {
+    const bad = writeFdt(node('', { model: str('x') }));
+    new DataView(bad.buffer).setUint32(20, 1, false); // version 1
+    const r = armlab(['run', '--kernel', file('hi2.elf', programElf(hiProgram())), '--dtb', file('bad.dtb', bad)]);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stderr).toEqual(['armlab: bad image: DTB is malformed: version 1 is too old: version 16 or 17 is needed (recompile it with dtc)']);
+    const goodDtb = file('good.dtb', writeFdt(node('', { model: str('x') })));
+    const ok = armlab(['run', '--kernel', file('hi3.elf', programElf(hiProgram())), '--dtb', goodDtb, '--append', 'quiet']);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr[0]).toBe('armlab: using the given DTB with /chosen bootargs patched in');
+    const dumped = join(dir, 'patched.dtb');
+    expect(armlab(['run', '--dump-dtb', dumped, '--dtb', goodDtb, '--append', 'quiet']).code).toBe(0);
+    expect(readString(getProp(findNode(readFdt(readFileSync(dumped)).root, '/chosen')!, 'bootargs')!)).toBe('quiet');
+    expect(existsSync(join(dir, 'never.dtb'))).toBe(false);
+    expect(armlab(['run', '--dump-dtb', join(dir, 'never.dtb'), '--dtb', file('bad2.dtb', bad)]).code).toBe(EXIT.usage);
+    expect(existsSync(join(dir, 'never.dtb'))).toBe(false);
   });
   it('reports bad images and bad usage in one line with exit 2', () => {
     const empty = armlab(['run', '--kernel', file('empty.bin', new Uint8Array(0))]);

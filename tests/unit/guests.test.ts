@@ -1,6 +1,6 @@
 // The bare-metal guests of public/images/ (built from guests/ by `npm run guests`) run on the
-// machine and print what they print on qemu-system-aarch64. The ISA self-check's output must equal
-// guests/isa-selfcheck/expected.txt, which was recorded on QEMU (guests/isa-selfcheck/record-expected.sh).
+// machine and print what they print on qemu-system-aarch64. The ISA and FP self-checks' output must
+// equal guests/{isa,fp}-selfcheck/expected.txt, recorded on QEMU (record-expected.sh in each).
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -72,6 +72,14 @@ describe.each([2, 1] as const)('bare-metal guests booted at EL%i', (el) => {
   it('ISA self-check prints exactly what QEMU printed', async () => {
     const expected = readFileSync(join(root, 'guests/isa-selfcheck/expected.txt'), 'utf8');
     const r = await runGuest('isa-selfcheck.elf', el, 2e8);
+    expect(r.output).toBe(expected);
+    expect(r.reason).toBe('poweroff');
+    expect(r.log.filter((l) => l.startsWith('unimplemented'))).toEqual([]);
+  });
+
+  it('FP self-check prints exactly what QEMU printed', async () => {
+    const expected = readFileSync(join(root, 'guests/fp-selfcheck/expected.txt'), 'utf8');
+    const r = await runGuest('fp-selfcheck.elf', el, 2e8);
     expect(r.output).toBe(expected);
     expect(r.reason).toBe('poweroff');
     expect(r.log.filter((l) => l.startsWith('unimplemented'))).toEqual([]);

@@ -4,7 +4,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
-import { planBoot, parseKernel, checkDtb, gunzip, ImageError, MiB, type RamRegion } from '../../src/machine/loader';
+import { planBoot, parseKernel, checkDtb, gunzip, placeInitrd, ImageError, MiB, type RamRegion } from '../../src/machine/loader';
+import { findNode, getProp, node, readCells, readFdt, readString, str, writeFdt } from '../../src/machine/fdt';
+import type { BoardConfig } from '../../src/machine/devicetree';
+import { Machine } from '../../src/machine/machine';
+import { coreModuleSync } from '../../src/machine/wasm-node';
 import { elf64, hiProgram, programElf, wordsToBytes, LOAD_ADDR } from '../helpers/guest';
 
 const RAM: RamRegion = { base: 0x4000_0000, size: 128 * MiB };
@@ -35,13 +39,18 @@ function arm64Image(code: Uint8Array, textOffset = 0, imageSize = 0x10000, flags
   return b;
 }
 
-/** A blob with a valid FDT header (magic and totalsize); the loader checks no more. */
+/** A blob with an FDT magic and totalsize and nothing else (so it fails the full parse). */
 function fakeDtb(size = 64): Uint8Array {
   const b = new Uint8Array(size);
   const dv = new DataView(b.buffer);
   dv.setUint32(0, 0xd00dfeed, false);
   dv.setUint32(4, size, false);
   return b;
+}
+
+/** A small, well-formed DTB of the user's. */
+function userDtb(): Uint8Array {
+  return writeFdt(node('', { model: str('user') }));
 }
 
 function elfWith(patch: (dv: DataView, b: Uint8Array) => void, words = hiProgram()): Uint8Array {
@@ -123,6 +132,15 @@ describe('arm64 Image loader', () => {
     badImage(() => parseKernel(arm64Image(new Uint8Array(4), 0, 0x1000, 1), RAM), /big-endian arm64 Image/);
     badImage(() => parseKernel(arm64Image(new Uint8Array(4), 0, 200 * MiB), RAM), /needs 0xc800000 bytes at 0x40200000/);
   });
+  it('rejects Image headers that are not arm64 Image headers, and EFI zboot images', () => {
+    badImage(() => parseKernel(arm64Image(new Uint8Array(4), 0, 0x1000, 0x10), RAM), /arm64 Image header is malformed: flags 0x10 has reserved bits/);
+    badImage(() => parseKernel(arm64Image(new Uint8Array(4), 0x80010), RAM), /text_offset 0x80010 is not a 4 KiB-aligned offset below 2 MiB/);
+    badImage(() => parseKernel(arm64Image(new Uint8Array(4), 2 * MiB), RAM), /text_offset 0x200000/);
+    badImage(() => parseKernel(arm64Image(new Uint8Array(4), 0, 16), RAM), /image_size 0x10 is smaller than the header/);
+    const zboot = new Uint8Array(128);
+    zboot.set([0x4d, 0x5a, 0, 0, 0x7a, 0x69, 0x6d, 0x67]); // "MZ", "zimg"
+    badImage(() => parseKernel(zboot, RAM), /EFI zboot image .* plain Image/);
+  });
   it('decompresses Image.gz', () => {
     const img = arm64Image(wordsToBytes(hiProgram()));
     const k = parseKernel(gzipSync(img), RAM);
@@ -166,7 +184,7 @@ describe('boot placement', () => {
   it('puts the initrd at RAM + min(RAM/2, 128 MiB) and the DTB after it, 2 MiB aligned', () => {
     const initrd = new Uint8Array(3 * MiB + 5).fill(1);
     const image = arm64Image(new Uint8Array(16));
-    const p = planBoot({ kernel: image, initrd, dtb: fakeDtb() }, RAM);
+    const p = planBoot({ kernel: image, initrd, dtb: userDtb() }, RAM);
     expect(p.initrd?.addr).toBe(0x4000_0000 + 64 * MiB);
     expect(p.dtb?.addr).toBe(0x4000_0000 + 64 * MiB + 4 * MiB);
     expect(p.x0).toBe(p.dtb?.addr);
@@ -174,11 +192,11 @@ describe('boot placement', () => {
     expect(big.initrd?.addr).toBe(0x4000_0000 + 128 * MiB);
   });
   it('without an initrd the DTB goes where the initrd would have', () => {
-    const p = planBoot({ kernel: arm64Image(new Uint8Array(16)), dtb: fakeDtb() }, RAM);
+    const p = planBoot({ kernel: arm64Image(new Uint8Array(16)), dtb: userDtb() }, RAM);
     expect(p.dtb?.addr).toBe(0x4000_0000 + 64 * MiB);
   });
   it('an ELF that leaves room gets its DTB at the start of RAM, like QEMU', () => {
-    const p = planBoot({ kernel: elf, dtb: fakeDtb() }, RAM);
+    const p = planBoot({ kernel: elf, dtb: userDtb() }, RAM);
     expect(p.dtb?.addr).toBe(0x4000_0000);
     expect(p.x0).toBe(0x4000_0000);
     expect(planBoot({ kernel: elf }, RAM).x0).toBe(0);
@@ -204,11 +222,85 @@ describe('boot placement', () => {
     badImage(() => checkDtb(lying), /header says 4096 bytes, the file has 64/);
     badImage(() => checkDtb(fakeDtb(3 * MiB)), /at most 2 MiB/);
   });
+  it('refuses a DTB with a good header but a malformed body', () => {
+    badImage(() => planBoot({ kernel: elf, dtb: fakeDtb(64) }, RAM), /^DTB is malformed: version 0 is too old/);
+  });
   it.skipIf(!haveTool('dtc'))('accepts a DTB compiled by dtc (skipped without dtc)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'armlab-dtb-'));
     writeFileSync(join(dir, 't.dts'), '/dts-v1/;\n/ { compatible = "linux,dummy-virt"; chosen { bootargs = "console=ttyAMA0"; }; };\n');
     execFileSync('dtc', ['-I', 'dts', '-O', 'dtb', '-o', join(dir, 't.dtb'), join(dir, 't.dts')], { stdio: 'ignore' });
     const dtb = readFileSync(join(dir, 't.dtb'));
     expect(checkDtb(dtb).length).toBe(dtb.length);
+  });
+});
+
+describe('the Linux boot protocol with the generated device tree', () => {
+  const board = (ram: RamRegion, el2 = true): BoardConfig => ({ ramBase: ram.base, ramSize: ram.size, cpus: 1, el2 });
+  const chosen = (dtb: Uint8Array): Map<string, Uint8Array> => {
+    const n = findNode(readFdt(dtb).root, '/chosen')!;
+    return new Map(n.props.map((p) => [p.name, p.value]));
+  };
+
+  it('Image at 0x4020_0000, initrd at RAM + min(RAM/2, 128 MiB), DTB 2 MiB-aligned after it, X0 = DTB', () => {
+    for (const [mib, initrdAt] of [[128, 0x4400_0000], [256, 0x4800_0000], [1024, 0x4800_0000]] as const) {
+      const ram = { base: 0x4000_0000, size: mib * MiB };
+      const initrd = new Uint8Array(5 * MiB + 1);
+      const p = planBoot({ kernel: arm64Image(new Uint8Array(16)), initrd }, ram, { board: board(ram), cmdline: 'console=ttyAMA0' });
+      expect(p.kernel.entry).toBe(0x4020_0000);
+      expect(p.initrd?.addr).toBe(initrdAt);
+      expect(p.dtb?.addr).toBe(initrdAt + 6 * MiB);
+      expect(p.dtb?.source).toBe('generated');
+      expect(p.x0).toBe(p.dtb?.addr);
+      const c = chosen(p.dtb!.bytes);
+      expect(readString(c.get('bootargs')!)).toBe('console=ttyAMA0');
+      expect(readCells(c.get('linux,initrd-start')!)).toEqual([initrdAt]);
+      expect(readCells(c.get('linux,initrd-end')!)).toEqual([initrdAt + 5 * MiB + 1]);
+      const memory = findNode(readFdt(p.dtb!.bytes).root, '/memory@40000000')!;
+      expect(readCells(getProp(memory, 'reg')!)).toEqual([0, 0x4000_0000, 0, mib * MiB]);
+    }
+  });
+  it('gives the initrd range of the decompressed initrd; no initrd and no command line: neither in /chosen', () => {
+    const cpio = new Uint8Array(10_000).fill(0x30);
+    const p = planBoot({ kernel: arm64Image(new Uint8Array(16)), initrd: gzipSync(cpio) }, RAM, { board: board(RAM) });
+    expect(readCells(chosen(p.dtb!.bytes).get('linux,initrd-end')!)).toEqual([0x4400_0000 + 10_000]);
+    const bare = chosen(planBoot({ kernel: arm64Image(new Uint8Array(16)) }, RAM, { board: board(RAM), cmdline: '' }).dtb!.bytes);
+    expect([...bare.keys()]).toEqual(['stdout-path']);
+  });
+  it('an ELF gets the generated DTB at the start of RAM, PSCI over HVC without EL2', () => {
+    const p = planBoot({ kernel: programElf(hiProgram()) }, RAM, { board: board(RAM, false) });
+    expect(p.x0).toBe(0x4000_0000);
+    expect(readString(getProp(findNode(readFdt(p.dtb!.bytes).root, '/psci')!, 'method')!)).toBe('hvc');
+  });
+  it('a given DTB replaces the generated one, with /chosen patched', () => {
+    const p = planBoot({ kernel: arm64Image(new Uint8Array(16)), dtb: userDtb() }, RAM, { board: board(RAM), cmdline: 'quiet' });
+    expect(p.dtb?.source).toBe('given');
+    expect(p.dtb?.patched).toEqual(['bootargs']);
+    const root = readFdt(p.dtb!.bytes).root;
+    expect(readString(getProp(root, 'model')!)).toBe('user');
+    expect(findNode(root, '/psci')).toBeUndefined();
+  });
+  it('placeInitrd without a kernel puts the initrd at the default address', () => {
+    expect(placeInitrd(new Uint8Array(8), RAM, RAM.base).initrd?.addr).toBe(0x4400_0000);
+    expect(placeInitrd(undefined, RAM, RAM.base)).toEqual({ end: 0x4400_0000 });
+  });
+});
+
+describe('Machine.load', () => {
+  it('puts the generated DTB, with the command line and initrd in /chosen, at X0', async () => {
+    const m = await Machine.create(coreModuleSync(), { ramMiB: 64, cmdline: 'console=ttyAMA0' });
+    const logs: string[] = [];
+    m.onLog((l) => logs.push(l));
+    m.load({ kernel: arm64Image(wordsToBytes(hiProgram())), initrd: new Uint8Array(300).fill(1) });
+    const x0 = Number(m.core.x(0));
+    expect(x0).toBe(0x4000_0000 + 32 * MiB + 2 * MiB);
+    expect(m.core.pc).toBe(0x4020_0000n);
+    const plan = m.bootPlan!;
+    const dtb = m.core.readPhys(x0, plan.dtb!.bytes.length);
+    expect(dtb).toEqual(plan.dtb!.bytes);
+    const chosen = findNode(readFdt(dtb).root, '/chosen')!;
+    expect(readString(getProp(chosen, 'bootargs')!)).toBe('console=ttyAMA0');
+    expect(readCells(getProp(chosen, 'linux,initrd-start')!)).toEqual([0x4000_0000 + 32 * MiB]);
+    expect(m.core.readPhys(0x4000_0000 + 32 * MiB, 4)).toEqual(new Uint8Array([1, 1, 1, 1]));
+    expect(logs).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import * as L from '../../src/core/layout';
 import { Machine, ImageError, UART_BASE, RAM_BASE, CNTFRQ_HZ, MIDR, MPIDR, unimplementedText, type MachineOptions } from '../../src/machine/machine';
 import { coreModuleSync } from '../../src/machine/wasm-node';
 import * as P from '../../src/machine/psci';
+import { node, writeFdt } from '../../src/machine/fdt';
 import { hiProgram, programElf, someUnimplementedWord, LOOP, LOAD_ADDR, wordsToBytes } from '../helpers/guest';
 
 interface Harness {
@@ -33,9 +34,7 @@ function call(m: Machine, fid: number, a1 = 0n, a2 = 0n, a3 = 0n): number {
 describe('boot state', () => {
   it('enters an ELF at EL2h with DAIF masked, X0 = DTB, and the reset identity registers', async () => {
     const { m } = await machine();
-    const dtb = new Uint8Array(64);
-    new DataView(dtb.buffer).setUint32(0, 0xd00dfeed, false);
-    new DataView(dtb.buffer).setUint32(4, 64, false);
+    const dtb = writeFdt(node('')); // a --dtb is parsed now: it must be a real (if empty) tree
     m.core.setX(1, 0x55n);
     m.load({ kernel: programElf(LOOP), dtb });
     const c = m.core;
@@ -59,7 +58,7 @@ describe('boot state', () => {
     expect(m.core.el).toBe(1);
     expect(m.core.config.haveEl2).toBe(false);
     expect(m.core.config.psci).toBe('hvc');
-    expect(m.core.x(0)).toBe(0n);
+    expect(m.core.x(0)).toBe(BigInt(RAM_BASE)); // the generated DTB, at the start of RAM for an ELF
   });
   it('throws ImageError for a bad image and stays usable', async () => {
     const { m } = await machine();
