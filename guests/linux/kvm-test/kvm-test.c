@@ -45,19 +45,19 @@ __asm__(
     "  .balign 4\n"
     "  .global guest_code_start, guest_code_end\n"
     "guest_code_start:\n"
-    "  movz x1, #0x1000, lsl #16\n"          // x1 = MMIO_IPA
+    "  movz x19, #0x1000, lsl #16\n"         // x19 = MMIO_IPA (HVC may clobber x0-x17)
     "  movz x2, #0x7788\n"                   // x2 = 0x1122334455667788
     "  movk x2, #0x5566, lsl #16\n"
     "  movk x2, #0x3344, lsl #32\n"
     "  movk x2, #0x1122, lsl #48\n"
-    "  str  x2, [x1]\n"                      // exit 1: MMIO write, 8 bytes at MMIO_IPA
-    "  ldr  w3, [x1, #8]\n"                  // exit 2: MMIO read, 4 bytes at MMIO_IPA + 8
+    "  str  x2, [x19]\n"                     // exit 1: MMIO write, 8 bytes at MMIO_IPA
+    "  ldr  w3, [x19, #8]\n"                 // exit 2: MMIO read, 4 bytes at MMIO_IPA + 8
     "  add  w3, w3, #1\n"                    // the read value must have reached w3:
-    "  strb w3, [x1, #16]\n"                 // exit 3: MMIO write of its low byte + 1
+    "  strb w3, [x19, #16]\n"                // exit 3: MMIO write of its low byte + 1
     "  movz w0, #0x0000\n"                   // PSCI_VERSION: KVM answers in x0, no exit
     "  movk w0, #0x8400, lsl #16\n"
     "  hvc  #0\n"
-    "  str  w0, [x1, #24]\n"                 // exit 4: MMIO write of the PSCI version
+    "  str  w0, [x19, #24]\n"                // exit 4: MMIO write of the PSCI version
     "  movz w0, #0x0008\n"                   // PSCI SYSTEM_OFF
     "  movk w0, #0x8400, lsl #16\n"
     "  hvc  #0\n"                            // exit 5: KVM_EXIT_SYSTEM_EVENT (shutdown)
@@ -217,8 +217,8 @@ int main(void) {
         value = MMIO_READ_VALUE;
         for (uint32_t i = 0; i < run->mmio.len && i < 8; i++) run->mmio.data[i] = (uint8_t)(value >> (8 * i));
       }
-      snprintf(line, sizeof line, "MMIO %s %u bytes at 0x%llx, data 0x%" PRIx64, run->mmio.is_write ? "write" : "read",
-               run->mmio.len, (unsigned long long)run->mmio.phys_addr, value);
+      snprintf(line, sizeof line, "MMIO %s %u byte%s at 0x%llx, data 0x%" PRIx64, run->mmio.is_write ? "write" : "read",
+               run->mmio.len, run->mmio.len == 1 ? "" : "s", (unsigned long long)run->mmio.phys_addr, value);
       if (ok)
         ok = run->mmio.phys_addr == want->addr && run->mmio.len == want->len && !!run->mmio.is_write == want->is_write &&
              (!want->check_data || value == want->data);
