@@ -100,6 +100,12 @@ async function run(cmd: RunCommand): Promise<number> {
   if (cmd.dtb !== undefined) images.dtb = readImage(cmd.dtb, 'DTB');
 
   const opts: MachineOptions = { ramMiB: cmd.memMiB, el: cmd.el, traceExceptions: cmd.traceExceptions };
+  // On a terminal the machine runs in real time while idle (and the RTC shows today's date); with
+  // piped input it runs as fast as it can and deterministically.
+  if (process.stdin.isTTY === true) {
+    opts.realtime = true;
+    opts.rtcEpoch = Math.floor(Date.now() / 1000);
+  }
   if (cmd.append !== undefined) opts.cmdline = cmd.append;
   const machine = await Machine.create(coreModuleSync(), opts);
 
@@ -196,8 +202,14 @@ async function run(cmd: RunCommand): Promise<number> {
         // wait a little for the user; otherwise carry on at once: WFI may always complete early,
         // and --max-insns still bounds the run.
         if (term.interactive) {
-          idleMs = Math.min(IDLE_MAX_MS, Math.max(1, idleMs * 2));
+          // Real time: sleep through the guest's wait (its next timer tick), a little at a time so
+          // keystrokes get through, and let that much guest time pass.
+          const ticks = machine.idleTicks();
+          const waitMs = ticks === null ? IDLE_MAX_MS : Math.min(IDLE_MAX_MS, (Number(ticks) * 1000) / machine.counterHz);
+          idleMs = Math.min(waitMs, Math.max(1, idleMs * 2));
+          const t = performance.now();
           await sleep(idleMs);
+          machine.skipIdle(BigInt(Math.round(((performance.now() - t) / 1000) * machine.counterHz)));
           lastYield = performance.now();
         } else if (performance.now() - lastYield > YIELD_MS) {
           await nextTurn();

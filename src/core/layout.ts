@@ -57,6 +57,10 @@ export const OFF_EXCL_ADDR = 0x1a0; // u64: physical address marked exclusive
 export const OFF_EXCL_SIZE = 0x1a8; // u32: bytes covered
 export const OFF_EXCL_VALID = 0x1ac; // u32: 1 while the monitor is in the Exclusive Access state
 
+// ---- Idling in real time --------------------------------------------------------------------
+export const OFF_CFG_PACED = 0x1b0; // u32: 1 = WFI with a timer armed returns to the host (real-time pacing)
+export const OFF_WAIT_UNTIL = 0x1b8; // u64: with EXIT_WFI, the clock value the wait would end at (0 = none)
+
 // ---- Event log: a ring the host drains after run() ----------------------------------------
 // Each entry is 16 bytes: u32 kind (EV_*), u32 data (instruction word, register key, ...), u64 pc.
 export const OFF_LOG_HEAD = 0x1c0; // u32: total entries ever written; entry i lives at i % LOG_CAP

@@ -85,6 +85,31 @@ export class Core {
     return core;
   }
 
+  private pacedMode = false;
+
+  /**
+   * Real-time idling: WFI with a timer armed ends run() with EXIT_WFI (OFF_WAIT_UNTIL says until when)
+   * instead of jumping the clock. Survives reset().
+   */
+  get paced(): boolean {
+    return this.pacedMode;
+  }
+  set paced(v: boolean) {
+    this.pacedMode = v;
+    this.view.setUint32(L.STATE_BASE + L.OFF_CFG_PACED, v ? 1 : 0, true);
+  }
+
+  /** After EXIT_WFI: the clock value the wait ends at (a timer deadline), or null if only input can end it. */
+  get waitUntil(): bigint | null {
+    const v = this.view.getBigUint64(L.STATE_BASE + L.OFF_WAIT_UNTIL, true);
+    return v === 0n ? null : v;
+  }
+
+  /** Moves the clock (the instruction count) forward by n while the guest waits in WFI. */
+  advanceClock(n: bigint): void {
+    this.view.setBigUint64(L.STATE_BASE + L.OFF_INSN_COUNT, this.insnCount + n, true);
+  }
+
   private configure(): void {
     const c = this.config;
     new Uint8Array(this.memory.buffer, L.STATE_BASE, L.STATE_SIZE).fill(0);
@@ -93,6 +118,7 @@ export class Core {
     this.view.setUint32(L.STATE_BASE + L.OFF_CFG_HAVE_EL2, c.haveEl2 ? 1 : 0, true);
     this.view.setUint32(L.STATE_BASE + L.OFF_CFG_PSCI, c.psci === 'smc' ? L.PSCI_SMC : c.psci === 'hvc' ? L.PSCI_HVC : L.PSCI_NONE, true);
     this.view.setUint32(L.STATE_BASE + L.OFF_CFG_USER_MODE, c.userMode ? 1 : 0, true);
+    this.view.setUint32(L.STATE_BASE + L.OFF_CFG_PACED, this.pacedMode ? 1 : 0, true);
     this.exp.init();
     // User mode runs like a Linux process: the EL0 controls Linux opens in SCTLR_EL1 are set.
     // UCI (26), nTWE (18), nTWI (16), UCT (15), DZE (14); M stays 0 (no stage 1 in user mode).

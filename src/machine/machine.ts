@@ -32,6 +32,12 @@ export interface MachineOptions {
    * date, so runs are reproducible; the UI passes the wall clock). Guest time adds to it.
    */
   rtcEpoch?: number;
+  /**
+   * Real-time idling: a guest waiting in WFI for a timer makes run() return 'idle' (see idleTicks and
+   * skipIdle) instead of jumping its clock ahead, so the host can sleep. Off by default: tests and
+   * benchmarks want idle time to cost nothing.
+   */
+  realtime?: boolean;
 }
 
 /**
@@ -124,6 +130,7 @@ export class Machine {
     this.el = opts.el;
     this.cmdline = opts.cmdline;
     this.traceExceptions = opts.traceExceptions;
+    core.paced = opts.realtime;
     this.bus.map(UART_BASE, UART_SIZE, this.uart);
     this.uart.onTransmit((b) => this.emit(b));
     this.uart.connectIrq((level) => this.core.setIrqLevel(UART_INTID, level)); // PL011 UARTINTR -> GIC SPI 1
@@ -148,7 +155,7 @@ export class Machine {
       { ramBase: RAM_BASE, ramSize: ramMiB * 2 ** 20, haveEl2: el === 2, psci: el === 2 ? 'smc' : 'hvc' },
       host,
     );
-    machine = new Machine(core, { el, cmdline: opts.cmdline ?? '', traceExceptions: opts.traceExceptions ?? false, rtcEpoch: opts.rtcEpoch ?? DEFAULT_RTC_EPOCH });
+    machine = new Machine(core, { el, cmdline: opts.cmdline ?? '', traceExceptions: opts.traceExceptions ?? false, rtcEpoch: opts.rtcEpoch ?? DEFAULT_RTC_EPOCH, realtime: opts.realtime ?? false });
     return machine;
   }
 
@@ -162,6 +169,45 @@ export class Machine {
   /** Machine log lines: unimplemented instructions and registers, firmware calls, ... */
   onLog(cb: (line: string) => void): void {
     this.logCb = cb;
+  }
+
+  /**
+   * After run() returned 'idle': how many counter ticks the guest's wait lasts (until its next timer
+   * deadline), or null when only input can wake it. Only a realtime machine returns 'idle' with a
+   * deadline; the host sleeps (at most that long, less if input arrives) and then calls skipIdle.
+   */
+  idleTicks(): bigint | null {
+    const until = this.core.waitUntil;
+    if (until === null) return null;
+    const now = this.core.insnCount;
+    return until > now ? this.instructionsToTicks(until - now) : 0n;
+  }
+
+  /**
+   * Lets `ticks` of guest time pass while the guest idles (never past its wait: the rest of the wait,
+   * if any, simply happens again on the next WFI).
+   */
+  skipIdle(ticks: bigint): void {
+    const until = this.core.waitUntil;
+    if (until === null || ticks <= 0n) return;
+    const now = this.core.insnCount;
+    const n = this.ticksToInstructions(ticks);
+    this.core.advanceClock(now + n > until ? (until > now ? until - now : 0n) : n);
+  }
+
+  /** Counter ticks per second (CNTFRQ_EL0 as the machine programs it). */
+  get counterHz(): number {
+    return CNTFRQ_HZ;
+  }
+
+  private get cntShift(): bigint {
+    return BigInt(this.core.view.getUint32(L.STATE_BASE + L.OFF_CFG_CNT_SHIFT, true) & 63);
+  }
+  private instructionsToTicks(n: bigint): bigint {
+    return n >> this.cntShift;
+  }
+  private ticksToInstructions(t: bigint): bigint {
+    return t << this.cntShift;
   }
 
   /** Bytes for the UART receiver (keyboard input). */

@@ -4,6 +4,7 @@ import { Machine, ImageError, UART_BASE, RAM_BASE, CNTFRQ_HZ, MIDR, MPIDR, unimp
 import { coreModuleSync } from '../../src/machine/wasm-node';
 import * as P from '../../src/machine/psci';
 import { node, writeFdt } from '../../src/machine/fdt';
+import { assemble } from '../helpers/cross';
 import { hiProgram, programElf, someUnimplementedWord, LOOP, LOAD_ADDR, wordsToBytes } from '../helpers/guest';
 
 interface Harness {
@@ -206,5 +207,33 @@ describe('exception loops', () => {
     expect(m.stopped).toBe('stuck');
     expect(logs.some((l) => l.includes('the CPU is stuck') && l.includes('VBAR_EL2 = 0x0'))).toBe(true);
     expect(m.run(1000)).toEqual({ reason: 'stuck', executed: 0 }); // until reset()
+  });
+});
+
+describe('real-time idling', () => {
+  // x1 = 100000; CNTP_TVAL_EL0 = x1; CNTP_CTL_EL0 = ENABLE; wfi; b .
+  const WAIT = assemble(['movz x1, #0x86a0', 'movk x1, #1, lsl #16', 'msr cntp_tval_el0, x1', 'mov x2, #1', 'msr cntp_ctl_el0, x2', 'wfi', 'b .']);
+
+  it('a realtime machine returns idle at a WFI with a timer armed, and skipIdle lets guest time pass', async () => {
+    const { m } = await machine({ realtime: true });
+    m.load({ kernel: programElf(WAIT) });
+    const r = m.run(1000);
+    expect(r.reason).toBe('idle');
+    const ticks = m.idleTicks();
+    expect(ticks).not.toBeNull();
+    expect(ticks! > 99_000n && ticks! <= 100_000n).toBe(true);
+    const before = m.core.insnCount;
+    m.skipIdle(40_000n);
+    expect(m.core.insnCount - before).toBe(40_000n);
+    m.skipIdle(1_000_000n); // never past the deadline
+    expect(m.idleTicks()).toBe(0n);
+  });
+
+  it('without realtime the same wait costs nothing: the clock jumps to the deadline', async () => {
+    const { m } = await machine();
+    m.load({ kernel: programElf(WAIT) });
+    const r = m.run(1000);
+    expect(r.reason).not.toBe('idle');
+    expect(m.core.insnCount >= 100_000n).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 import { imm16, op1, op2, crm, crn, rt, sreg } from "../generated/fields_system";
 import { readSysreg, writeSysreg } from "../generated/sysregs";
 import {
-  STATE_BASE, OFF_DAIF, OFF_EXIT_REASON, OFF_UNIMPL_COUNT, EXIT_WFI, PSCI_SMC, PSCI_HVC,
+  STATE_BASE, OFF_DAIF, OFF_EXIT_REASON, OFF_CFG_PACED, OFF_WAIT_UNTIL, OFF_UNIMPL_COUNT, EXIT_WFI, PSCI_SMC, PSCI_HVC,
   EV_UNIMPL_SYSREG, SR_HCR_EL2, SR_SCTLR_EL1, SR_PAR_EL1, SR_HPFAR_EL2,
 } from "../layout";
 import {
@@ -127,11 +127,15 @@ function wfxTrapTarget(ti: u32): u32 {
  */
 function waitForInterrupt(): void {
   if (wakeupPending()) return;
-  if (timerDeadline != u64.MAX_VALUE) {
+  // In real-time mode (the interactive CLI, the browser) the host sleeps through the wait instead, so
+  // an idle guest costs no host CPU and its clock keeps pace with the wall clock while idle.
+  const paced = load<u32>(STATE_BASE + OFF_CFG_PACED) != 0;
+  if (timerDeadline != u64.MAX_VALUE && !paced) {
     if (timerDeadline > icount) setIcount(timerDeadline);
     requestEventCheck();
     return;
   }
+  store<u64>(STATE_BASE + OFF_WAIT_UNTIL, timerDeadline == u64.MAX_VALUE ? 0 : timerDeadline);
   store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_WFI);
   setStopRun(true);
 }
