@@ -40,3 +40,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# test: Debian's own arm64 kernel for the robustness test in tests/unit/linux.test.ts (downloaded
+# once into build/debian-kernel, then cached). Without it that test is skipped, so a failed download
+# (no network) is a warning, not an error.
+if [ "$mode" = test ]; then
+  bash scripts/fetch-debian-kernel.sh ||
+    echo "setup: warning: could not fetch Debian's arm64 kernel; the Debian-kernel boot test will be skipped" >&2
+fi

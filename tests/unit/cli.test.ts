@@ -205,4 +205,27 @@ describe('armlab command (spawned)', () => {
     expect(usage.code).toBe(EXIT.usage);
     expect(usage.stderr).toEqual(['armlab: --el must be 1 or 2, not "0"']);
   });
+  it("issue 4's acceptance: our Linux boots, a stdin script runs uname, cpuinfo, kvm-test and poweroff -f, exit 0", () => {
+    // The issue's command plus --input-after: the PL011 driver drains its receive FIFO when the
+    // console opens, so input must wait for the system to be up (as on QEMU or real hardware).
+    // --max-insns only bounds a hang: the whole run takes about 125 M instructions.
+    const images = join(root, 'public/images');
+    const r = armlab(
+      ['run', '--kernel', join(images, 'linux-Image.gz'), '--initrd', join(images, 'linux-initramfs.cpio.gz'), '--append', 'console=ttyAMA0',
+        '--input-after', 'ARMLAB-INIT: ready', '--max-insns', '1G'],
+      'uname -a\ncat /proc/cpuinfo\nkvm-test\npoweroff -f\n',
+    );
+    const out = r.stdout.replace(/\r\n/g, '\n');
+    expect(out).toMatch(/^\[ *\d+\.\d+\] CPU: All CPU\(s\) started at EL2$/m);
+    expect(out).toMatch(/^\[ *\d+\.\d+\] kvm \[1\]: Hyp mode initialized successfully$/m);
+    expect(out).toContain('\nARMLAB-INIT: ready\n');
+    expect(out).toContain('\nLinux armlab 6.1.192 #1 SMP Thu Jan  1 00:00:00 UTC 2026 aarch64 GNU/Linux\n');
+    expect(out).toContain('\nCPU implementer\t: 0x00\n');
+    expect(out).toMatch(/^kvm-test: PASS \(5 exits: .*, SYSTEM_EVENT shutdown\)$/m);
+    expect(out).toMatch(/^\[ *\d+\.\d+\] reboot: Power down\n$/m);
+    expect(r.stderr.filter((l) => l.includes('unimplemented'))).toEqual([]);
+    expect(r.stderr).toContain('armlab: psci: SYSTEM_OFF');
+    expect(r.stderr.at(-1)).toMatch(STATS);
+    expect(r.code).toBe(EXIT.ok);
+  });
 });
