@@ -96,6 +96,8 @@ const linux = [
     el: 2,
     ramMiB: 256,
     kind: 'linux',
+    // The browser lab preselects this entry (src/ui/manifest.ts: pickDefault).
+    default: true,
   },
 ];
 ours.push(...linux);

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { Console, type ConsoleHandle } from './Console';
 import { StatusBar } from './StatusBar';
+import { BootOverlay } from './BootOverlay';
 import { useMachine } from './useMachine';
 import { loadManifest, pickDefault, type ManifestResult } from './manifest';
 import { installTestHook } from './testHook';
@@ -139,6 +140,7 @@ export function App() {
       <main className="main">
         <section className="console-panel">
           <Console ref={consoleRef} onInput={onInput} />
+          <BootOverlay state={s} download={digest.download} imageName={current?.name ?? null} />
         </section>
         <aside className="side">
           {manifest && !manifest.ok && <p className="notice" data-testid="manifest-error">{manifest.message}</p>}

@@ -31,6 +31,9 @@ export function StatusBar({ digest }: { digest: StateDigest }) {
       <span title="million guest instructions per second">
         <b>M instr/s</b> {digest.state === 'running' ? digest.mips.toFixed(1) : '—'}
       </span>
+      <span title="share of the time the emulator is busy: a guest idling in WFI sleeps on a host timer instead">
+        <b>load</b> <span data-testid="status-load">{digest.state === 'running' ? `${Math.round(digest.load * 100)}%` : '—'}</span>
+      </span>
       <span title="current exception level">
         <b>EL</b> <span data-testid="status-el">{digest.el ?? '—'}</span>
       </span>

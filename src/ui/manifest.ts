@@ -35,9 +35,14 @@ function isImageEntry(v: unknown): v is ImageEntry {
   return typeof e['id'] === 'string' && typeof e['name'] === 'string' && typeof files === 'object' && files !== null && typeof files['kernel'] === 'string';
 }
 
-/** The image to preselect: ?image=<id> if the manifest has it, else hello, else the first. */
+/**
+ * The image to preselect: ?image=<id> if the manifest has it, else the entry marked "default": true
+ * (Linux, as guests/manifest.mjs writes it), else hello, else the first.
+ */
 export function pickDefault(images: ImageEntry[], requested: string | null): string | null {
   if (requested && images.some((i) => i.id === requested)) return requested;
+  const marked = images.find((i) => i.default === true);
+  if (marked) return marked.id;
   if (images.some((i) => i.id === 'hello')) return 'hello';
   return images[0]?.id ?? null;
 }

@@ -3,6 +3,7 @@
 // responsive however long a slice takes.
 import * as Comlink from 'comlink';
 import wasmUrl from '../../build/core.wasm?url';
+import { concatBytes } from '../machine/bytes';
 import { MachineSession } from './session';
 import type { BootSpec, MachineWorkerApi, Update, UpdateListener } from './protocol';
 
@@ -18,10 +19,26 @@ async function loadCore(): Promise<WebAssembly.Module> {
   }
 }
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
+async function fetchBytes(url: string, onProgress?: (loaded: number, total: number | null) => void): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  if (!onProgress || !res.body) return new Uint8Array(await res.arrayBuffer());
+  // Read the body as it streams in to report progress. Content-Length counts the bytes on the wire:
+  // with a Content-Encoding the decoded body is larger, so the total is only a hint then.
+  const length = Number(res.headers.get('content-length'));
+  const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  const total = length > 0 && !encoded ? length : null;
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress(loaded, total);
+  }
+  return concatBytes(chunks);
 }
 
 // A message posted to a MessageChannel port runs as a macrotask right after the messages already

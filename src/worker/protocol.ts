@@ -12,6 +12,17 @@ export interface ImageEntry {
   el: 1 | 2;
   ramMiB: number;
   kind: string;
+  /** The image the lab preselects when the page opens (the first entry that says so wins). */
+  default?: boolean;
+}
+
+/** Bytes of the boot images fetched so far, while a boot from the manifest downloads them. */
+export interface DownloadProgress {
+  /** The files being fetched, as the manifest names them. */
+  files: string[];
+  loaded: number;
+  /** Their total size, or null while some server has not said (no Content-Length). */
+  total: number | null;
 }
 
 /** What to boot: an image from the manifest, or bytes the user supplied. */
@@ -21,8 +32,9 @@ export type BootSpec =
 
 /**
  * empty: nothing booted yet; booting: fetching images and creating the machine; running/paused: as
- * it says; idle: the guest waits (WFI) for something only input can bring; powered-off: PSCI
- * SYSTEM_OFF; error: boot failed or the core stopped with an exception (see `error`).
+ * it says (a guest sleeping in WFI until its next timer tick is still running: its clock keeps pace
+ * with the wall clock); idle: the guest waits (WFI) for something only input can bring; powered-off:
+ * PSCI SYSTEM_OFF; error: boot failed or the core stopped with an exception (see `error`).
  */
 export type RunState = 'empty' | 'booting' | 'running' | 'paused' | 'idle' | 'powered-off' | 'error';
 
@@ -40,13 +52,20 @@ export interface StateDigest {
   instructions: number;
   exceptions: number;
   unimplemented: number;
-  /** Guest instructions per second over the last update interval, in millions. */
+  /**
+   * Guest instructions per second over the last update interval, in millions (instructions run, not
+   * the time the guest slept in WFI, which also advances `instructions`: it is the guest's clock).
+   */
   mips: number;
+  /** Fraction (0..1) of the last update interval the worker spent running the guest. */
+  load: number;
   /** PSTATE.EL and PC when the last slice ended (null before boot). */
   el: number | null;
   pc: bigint | null;
   /** Bytes the UI has sent with sendInput since the worker started (lets tests see input arrive). */
   inputBytes: number;
+  /** While the state is 'booting': how far the image download has got (null otherwise). */
+  download: DownloadProgress | null;
   error: string | null;
 }
 
@@ -77,7 +96,7 @@ export interface MachineWorkerApi {
 
 export function emptyDigest(): StateDigest {
   return {
-    state: 'empty', bootId: 0, image: null, instructions: 0, exceptions: 0, unimplemented: 0, mips: 0,
-    el: null, pc: null, inputBytes: 0, error: null,
+    state: 'empty', bootId: 0, image: null, instructions: 0, exceptions: 0, unimplemented: 0, mips: 0, load: 0,
+    el: null, pc: null, inputBytes: 0, download: null, error: null,
   };
 }
