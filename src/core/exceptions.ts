@@ -5,7 +5,9 @@ import {
   OFF_EXIT_REASON, SR_VBAR_EL1, SR_VBAR_EL2, SR_ESR_EL1, SR_ESR_EL2, SR_ELR_EL1, SR_ELR_EL2,
   SR_SPSR_EL1, SR_SPSR_EL2, SR_FAR_EL1, SR_FAR_EL2, SR_HCR_EL2, SR_MDCR_EL2,
   EV_EXCEPTION, EV_ERET, EV_UNIMPL_INSN, EXIT_USER_SVC, EXIT_USER_FAULT, EXIT_EXCEPTION_LOOP,
+  SR_HPFAR_EL2, TRAIL_ERET, TRAIL_F_ILLEGAL, TRAIL_F_FAR,
 } from "./layout";
+import { trailRecord } from "./trail";
 import {
   insnPc, nzcv, setPc, setNzcv, currentEl, spSel, setElSp, sr, setSr, haveEl2, userMode,
   logEvent, setStopRun, setSlowFetch, fpTrapEl, requestEventCheck,
@@ -101,6 +103,8 @@ export function takeException(targetEl: u32, vecType: u32, ec: u32, iss: u32, pr
   logEvent(EV_EXCEPTION, (targetEl << 28) | (fromEl << 26) | ((ec & 0x3f) << 16) | (vecType >> 7) << 24 | (iss & 0xffff), insnPc);
   const vector = (vbar & ~<u64>0x7ff) + offset;
   setPc(vector);
+  trailRecord(vecType >> 7, fromEl, targetEl, vecType == VEC_SYNC || vecType == VEC_SERROR ? esr : 0, preferredReturn,
+    farValid ? far : 0, targetEl == 2 && vecType == VEC_SYNC ? sr(SR_HPFAR_EL2) : 0, insnPc, farValid ? TRAIL_F_FAR : 0);
   // The instruction at the vector itself raised this exception at the vector's own EL: the CPU would
   // take it again forever (a vector table that was never installed, or points at no code). Real
   // hardware spins; we stop so the machine can say why.
@@ -191,6 +195,7 @@ export function exceptionReturn(): void {
   const elr = sr(el == 2 ? SR_ELR_EL2 : SR_ELR_EL1);
   logEvent(EV_ERET, illegal ? el : target, insnPc);
   setPc(elr);
+  trailRecord(TRAIL_ERET, el, illegal ? el : target, 0, elr, 0, 0, insnPc, illegal ? TRAIL_F_ILLEGAL : 0);
   requestEventCheck(); // the restored DAIF and EL may let a pending interrupt in
 }
 

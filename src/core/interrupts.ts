@@ -10,6 +10,10 @@ import { icount, pc, currentEl, haveEl2, sr, setSr, setNextEvent, setInsnPc } fr
 import { takeException, VEC_IRQ, VEC_FIQ, VEC_SERROR, EC_SERROR } from "./exceptions";
 import { gicLines, LINE_IRQ, LINE_FIQ, LINE_VIRQ, LINE_VFIQ } from "./gic";
 import { timerDeadline, timerUpdate } from "./timer";
+import { findHppi, hppiId, THIS_CPU } from "./gic";
+import { findVirtualHppi, vHppiLr, listRegAddr } from "./gic-virt";
+import { setTrailInterrupt } from "./trail";
+import { TRAIL_F_VIRTUAL } from "./layout";
 
 const HCR_FMO: u64 = 1 << 3;
 const HCR_IMO: u64 = 1 << 4;
@@ -67,19 +71,21 @@ export function checkInterrupts(): void {
   setInsnPc(pc);
   if ((lines & LINE_FIQ) != 0) {
     const t = physicalTarget(HCR_FMO, PSTATE_F, daif, el, h);
-    if (t != 0) { takeException(t, VEC_FIQ, 0, 0, pc, false, 0); return; }
+    if (t != 0) { notePhysical(); takeException(t, VEC_FIQ, 0, 0, pc, false, 0); return; }
   }
   if ((lines & LINE_IRQ) != 0) {
     const t = physicalTarget(HCR_IMO, PSTATE_I, daif, el, h);
-    if (t != 0) { takeException(t, VEC_IRQ, 0, 0, pc, false, 0); return; }
+    if (t != 0) { notePhysical(); takeException(t, VEC_IRQ, 0, 0, pc, false, 0); return; }
   }
   // Virtual interrupts exist only for EL0/EL1 while EL2 routes the physical kind to itself and TGE is 0.
   if (el == 2 || (h & HCR_TGE) != 0) return;
   if ((lines & LINE_VFIQ) != 0 && (h & HCR_FMO) != 0 && (daif & PSTATE_F) == 0) {
+    noteVirtual();
     takeException(1, VEC_FIQ, 0, 0, pc, false, 0);
     return;
   }
   if ((lines & LINE_VIRQ) != 0 && (h & HCR_IMO) != 0 && (daif & PSTATE_I) == 0) {
+    noteVirtual();
     takeException(1, VEC_IRQ, 0, 0, pc, false, 0);
     return;
   }
@@ -87,7 +93,28 @@ export function checkInterrupts(): void {
     // A virtual SError is taken once: taking it clears HCR_EL2.VSE. Without RAS its syndrome is
     // IMPLEMENTATION DEFINED; we report ISS = 0.
     setSr(SR_HCR_EL2, h & ~HCR_VSE);
+    setTrailInterrupt(0xffffffff, TRAIL_F_VIRTUAL);
     takeException(1, VEC_SERROR, EC_SERROR, 0, pc, false, 0);
+  }
+}
+
+/** For the trap trail: the INTID the GIC is signalling (its highest-priority pending interrupt). */
+function notePhysical(): void {
+  findHppi(THIS_CPU);
+  setTrailInterrupt(hppiId, 0);
+}
+
+/**
+ * For the trap trail: the virtual INTID of the list register being signalled, with the list register's
+ * number in bits 31:24 (0xff when HCR_EL2.VI/VF alone asserts the interrupt).
+ */
+function noteVirtual(): void {
+  findVirtualHppi(THIS_CPU);
+  if (vHppiLr >= 0) {
+    const lr = load<u64>(listRegAddr(THIS_CPU, <u32>vHppiLr));
+    setTrailInterrupt((<u32>lr & 0xffffff) | (<u32>vHppiLr << 24), TRAIL_F_VIRTUAL);
+  } else {
+    setTrailInterrupt(0xffffffff, TRAIL_F_VIRTUAL);
   }
 }
 

@@ -61,6 +61,24 @@ export const OFF_EXCL_VALID = 0x1ac; // u32: 1 while the monitor is in the Exclu
 export const OFF_CFG_PACED = 0x1b0; // u32: 1 = WFI with a timer armed returns to the host (real-time pacing)
 export const OFF_WAIT_UNTIL = 0x1b8; // u64: with EXIT_WFI, the clock value the wait would end at (0 = none)
 
+// ---- The trap trail: every exception entry and return, for the UI (src/core/trail.ts) ----------
+export const OFF_TRAIL_HEAD = 0x1c4; // u32: entries ever written; entry i lives at i % TRAIL_CAP
+export const OFF_TRAIL_BREAK = 0x1c8; // u32: pause-on-match mask, bit (kind * 4 + target EL) (TRAIL_*)
+export const TRAIL_BASE = 0x240000;
+export const TRAIL_CAP = 4096; // a power of two
+export const TRAIL_ENTRY = 64;
+// Entry: +0 u64 clock, +8 u8 kind, +9 u8 from EL, +10 u8 to EL, +11 u8 flags (TRAIL_F_*), +12 u32 INTID
+// (interrupts; 0xffffffff if none), +16 u64 ESR, +24 u64 ELR (for a return: the address returned to),
+// +32 u64 FAR, +40 u64 HPFAR_EL2, +48 u64 PC of the instruction it happened at, +56 u64 X8 at that time.
+export const TRAIL_SYNC = 0;
+export const TRAIL_IRQ = 1;
+export const TRAIL_FIQ = 2;
+export const TRAIL_SERROR = 3;
+export const TRAIL_ERET = 4;
+export const TRAIL_F_VIRTUAL = 1; // a virtual interrupt (from a list register or HCR_EL2.VI/VF/VSE)
+export const TRAIL_F_ILLEGAL = 2; // an illegal exception return
+export const TRAIL_F_FAR = 4; // FAR is valid
+
 // ---- Event log: a ring the host drains after run() ----------------------------------------
 // Each entry is 16 bytes: u32 kind (EV_*), u32 data (instruction word, register key, ...), u64 pc.
 export const OFF_LOG_HEAD = 0x1c0; // u32: total entries ever written; entry i lives at i % LOG_CAP
@@ -225,6 +243,7 @@ export const EXIT_HOST_STOP = 6; // the host set OFF_STOP_REQUEST from a callbac
 export const EXIT_USER_FAULT = 7; // user mode: an exception a Linux process would die of
 export const EXIT_EXCEPTION_LOOP = 8; // a synchronous exception re-entered the vector that raised it
 export const EXIT_HOST_ALARM = 9; // the clock reached OFF_HOST_ALARM: the host updates its timed devices
+export const EXIT_TRAIL_MATCH = 10; // an exception or return matched OFF_TRAIL_BREAK (pause-on-match)
 
 export const PSCI_NONE = 0;
 export const PSCI_SMC = 1;

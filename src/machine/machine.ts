@@ -6,6 +6,7 @@
 // log into readable log lines, batches UART output, and maps the core's exit codes to the reasons a
 // caller (the CLI, the browser worker) cares about.
 import { describeEsr } from './esr';
+import { readTrailEntry, trailBreakMask, type TrailEvent, type TrailBreak } from './trail';
 import * as L from '../core/layout';
 import { Core, type CoreHost } from './core';
 import { Bus } from './bus';
@@ -44,7 +45,8 @@ export interface MachineOptions {
  * Why run() returned. 'stuck': a synchronous exception re-entered the very vector that raised it, so
  * the CPU would loop forever (the machine logs why and stays stopped until reset()).
  */
-export type StopReason = 'budget' | 'poweroff' | 'reset' | 'breakpoint' | 'idle' | 'stuck';
+/** Why run() returned. 'trap': an exception or return matched the pause-on-match rule (setTrailBreak). */
+export type StopReason = 'budget' | 'poweroff' | 'reset' | 'breakpoint' | 'idle' | 'stuck' | 'trap';
 
 export interface RunResult {
   reason: StopReason;
@@ -210,6 +212,31 @@ export class Machine {
     return t << this.cntShift;
   }
 
+  // ---- The trap trail ------------------------------------------------------------------------------
+
+  private trailSeen = 0;
+
+  /**
+   * Exception entries and returns recorded since the last call (oldest first), and how many were
+   * lost because the ring (TRAIL_CAP entries) wrapped before they were drained.
+   */
+  drainTrail(): { events: TrailEvent[]; lost: number } {
+    const head = this.core.view.getUint32(L.STATE_BASE + L.OFF_TRAIL_HEAD, true);
+    let from = this.trailSeen;
+    if (head < from) from = 0; // the core was reset
+    const lost = Math.max(0, head - from - L.TRAIL_CAP);
+    from += lost;
+    const events: TrailEvent[] = [];
+    for (let seq = from; seq < head; seq++) events.push(readTrailEntry(this.core.view, seq));
+    this.trailSeen = head;
+    return { events, lost };
+  }
+
+  /** Pause-on-match: run() stops with 'trap' right after a matching exception or return (null: never). */
+  setTrailBreak(rule: TrailBreak | null): void {
+    this.core.view.setUint32(L.STATE_BASE + L.OFF_TRAIL_BREAK, trailBreakMask(rule), true);
+  }
+
   /** Bytes for the UART receiver (keyboard input). */
   sendInput(bytes: Uint8Array): void {
     this.uart.receive(bytes);
@@ -354,6 +381,8 @@ export class Machine {
         // The firmware stopped the machine (halted says how), someone called stop(), or a device
         // changed its alarm (setHostAlarm) and the core only had to pick it up: then go on.
         return this.halted ?? (this.stopRequested ? 'budget' : null);
+      case L.EXIT_TRAIL_MATCH:
+        return 'trap';
       case L.EXIT_HOST_ALARM:
         this.rtc.poll(); // the only device with an alarm so far
         return null;
