@@ -26,6 +26,8 @@ interface CoreExports {
   init(): void;
   decode(word: number): number;
   setIrqLevel(intid: number, level: number): void;
+  debugTranslate(va: bigint, el: number, fetch: number): bigint;
+  debugFaultStatus(): number;
 }
 
 export interface LogEntry {
@@ -153,6 +155,19 @@ export class Core {
    * Level-sensitive inputs stay pending while high; edge-triggered ones latch on a rising edge.
    * Safe to call from a device callback while the core runs (an MMIO write that raises a line).
    */
+  /**
+   * The physical address `va` maps to for EL `el` (data read, or instruction fetch), through stage 1
+   * and stage 2 as the CPU is configured now, or the fault: for debuggers. No side effects.
+   */
+  translate(va: bigint, el: number, fetch = false): { pa: bigint } | { fault: number; stage2: boolean } {
+    const pa = this.exp.debugTranslate(BigInt.asUintN(64, va), el, fetch ? 1 : 0);
+    if (pa === 0xffff_ffff_ffff_ffffn || pa === -1n) {
+      const st = this.exp.debugFaultStatus();
+      return { fault: st & 0x3f, stage2: (st & 0x100) !== 0 };
+    }
+    return { pa: BigInt.asUintN(64, pa) };
+  }
+
   setIrqLevel(intid: number, level: boolean): void {
     this.exp.setIrqLevel(intid, level ? 1 : 0);
   }
