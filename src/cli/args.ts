@@ -9,7 +9,12 @@ export class UsageError extends Error {
 
 export interface RunCommand {
   command: 'run';
-  kernel: string;
+  /** The kernel to boot; absent when resuming a snapshot (--restore). */
+  kernel?: string;
+  /** --restore FILE: resume this snapshot instead of booting. */
+  restore?: string;
+  /** --snapshot-at N FILE: save the machine once N instructions have run, and exit. */
+  snapshotAt?: { insns: number; file: string };
   initrd?: string;
   dtb?: string;
   append?: string;
@@ -52,6 +57,7 @@ export const EXIT = {
 } as const;
 
 export const HELP = `Usage: armlab run --kernel FILE [options]
+       armlab run --restore SNAPSHOT [options]
        armlab run --dump-dtb FILE [--mem N] [--el 1|2] [--append STR] [--initrd FILE] [--dtb FILE]
 
 Runs an AArch64 guest on ArmLab's "virt" board (QEMU's memory map: RAM at 0x4000_0000, GICv3,
@@ -82,6 +88,10 @@ Options:
   --input-after TEXT  hold what arrives on stdin until TEXT appears in the guest's output (e.g. a
                       shell prompt or "ARMLAB-INIT: ready"): a UART driver that starts up drains
                       its receive FIFO, so a script piped in before then would partly be lost
+  --snapshot-at N FILE  save the whole machine to FILE once N instructions have run (the first
+                      stop at or after N: a WFI that skips time may go past it), then exit 0
+  --restore FILE      resume a snapshot instead of booting (no --kernel/--initrd/--dtb/--mem/--el/
+                      --append: the snapshot has them); a corrupt or foreign file is refused (exit 2)
   --trace-exceptions  log every exception and exception return to stderr
   -h, --help          this text
   --version           the version
@@ -128,7 +138,7 @@ export function parseMem(text: string): number {
   return mib;
 }
 
-const VALUE_OPTIONS = new Set(['--kernel', '--initrd', '--dtb', '--dump-dtb', '--append', '--mem', '--el', '--max-insns', '--expect', '--input-after']);
+const VALUE_OPTIONS = new Set(['--kernel', '--initrd', '--dtb', '--dump-dtb', '--append', '--mem', '--el', '--max-insns', '--expect', '--input-after', '--restore']);
 const FLAG_OPTIONS = new Set(['--trace-exceptions']);
 
 /** Parses argv (without the node and script names). */
@@ -145,6 +155,13 @@ export function parseArgs(argv: readonly string[]): Command {
     const arg = rest[i];
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (arg === '--snapshot-at') {
+      if (i + 2 >= rest.length) throw new UsageError('--snapshot-at needs an instruction count and a file name');
+      if (values.has(arg)) throw new UsageError(`${arg} given twice`);
+      values.set(arg, parseCount(rest[i + 1], '--snapshot-at') + '\0' + rest[i + 2]);
+      i += 2;
+      continue;
+    }
     if (FLAG_OPTIONS.has(name)) {
       if (name !== arg) throw new UsageError(`${name} takes no value`);
       flags.add(name);
@@ -164,7 +181,7 @@ export function parseArgs(argv: readonly string[]): Command {
     values.set(name, value);
   }
 
-  for (const name of ['--kernel', '--initrd', '--dtb', '--dump-dtb']) {
+  for (const name of ['--kernel', '--initrd', '--dtb', '--dump-dtb', '--restore']) {
     if (values.get(name) === '') throw new UsageError(`${name} needs a file name`);
   }
   const kernel = values.get('--kernel');
@@ -190,15 +207,29 @@ export function parseArgs(argv: readonly string[]): Command {
     return dump;
   }
 
-  if (kernel === undefined) throw new UsageError('run needs --kernel FILE');
+  const restore = values.get('--restore');
+  if (restore !== undefined) {
+    for (const name of ['--kernel', '--initrd', '--dtb', '--mem', '--el', '--append']) {
+      if (values.has(name)) throw new UsageError(`${name} cannot be combined with --restore: the snapshot has the machine's configuration and images`);
+    }
+  } else if (kernel === undefined) {
+    throw new UsageError('run needs --kernel FILE (or --restore SNAPSHOT)');
+  }
   const cmd: RunCommand = {
     command: 'run',
-    kernel,
     memMiB,
     el,
     maxInsns: values.has('--max-insns') ? parseCount(values.get('--max-insns')!, '--max-insns') : 0,
     traceExceptions: flags.has('--trace-exceptions'),
   };
+  if (kernel !== undefined) cmd.kernel = kernel;
+  if (restore !== undefined) cmd.restore = restore;
+  const snap = values.get('--snapshot-at');
+  if (snap !== undefined) {
+    const [n, file] = snap.split('\0');
+    if (!file) throw new UsageError('--snapshot-at needs a file name');
+    cmd.snapshotAt = { insns: Number(n), file };
+  }
   if (initrd !== undefined) cmd.initrd = initrd;
   if (dtb !== undefined) cmd.dtb = dtb;
   if (append !== undefined) cmd.append = append;

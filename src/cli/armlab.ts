@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, HELP, parseArgs, UsageError, type DumpDtbCommand, type RunCommand } from './args';
 import { ExpectMatcher } from './expect';
-import { ImageError, Machine, type MachineImages, type MachineOptions, type StopReason } from '../machine/machine';
+import { ImageError, Machine, SnapshotError, type MachineImages, type MachineOptions, type StopReason } from '../machine/machine';
 import { coreModuleSync } from '../machine/wasm-node';
 import { bootDtb, MiB, planBoot, placeInitrd, type BootOptions, type RamRegion } from '../machine/loader';
 import { virtBoard } from '../machine/devicetree';
@@ -95,9 +95,9 @@ class Terminal {
 }
 
 async function run(cmd: RunCommand): Promise<number> {
-  const images: MachineImages = { kernel: readImage(cmd.kernel, 'kernel') };
-  if (cmd.initrd !== undefined) images.initrd = readImage(cmd.initrd, 'initrd');
-  if (cmd.dtb !== undefined) images.dtb = readImage(cmd.dtb, 'DTB');
+  const images: MachineImages | undefined = cmd.kernel !== undefined ? { kernel: readImage(cmd.kernel, 'kernel') } : undefined;
+  if (images && cmd.initrd !== undefined) images.initrd = readImage(cmd.initrd, 'initrd');
+  if (images && cmd.dtb !== undefined) images.dtb = readImage(cmd.dtb, 'DTB');
 
   const opts: MachineOptions = { ramMiB: cmd.memMiB, el: cmd.el, traceExceptions: cmd.traceExceptions };
   // On a terminal the machine runs in real time while idle (and the RTC shows today's date); with
@@ -107,7 +107,21 @@ async function run(cmd: RunCommand): Promise<number> {
     opts.rtcEpoch = Math.floor(Date.now() / 1000);
   }
   if (cmd.append !== undefined) opts.cmdline = cmd.append;
-  const machine = await Machine.create(coreModuleSync(), opts);
+  let machine: Machine;
+  if (cmd.restore !== undefined) {
+    const bytes = readImage(cmd.restore, 'snapshot');
+    try {
+      machine = await Machine.restore(coreModuleSync(), bytes, { realtime: opts.realtime ?? false, traceExceptions: cmd.traceExceptions });
+    } catch (e) {
+      if (e instanceof SnapshotError) {
+        say(`bad snapshot ${cmd.restore}: ${e.message}`);
+        return EXIT.usage;
+      }
+      throw e;
+    }
+  } else {
+    machine = await Machine.create(coreModuleSync(), opts);
+  }
 
   const expect = cmd.expect !== undefined ? new ExpectMatcher(cmd.expect) : null;
   // --input-after: stdin is buffered here until the guest has printed the text.
@@ -135,7 +149,7 @@ async function run(cmd: RunCommand): Promise<number> {
     }
     say(line);
   });
-  machine.load(images);
+  if (images) machine.load(images);
 
   let quit = false;
   let finished = false;
@@ -148,6 +162,7 @@ async function run(cmd: RunCommand): Promise<number> {
   const t0 = performance.now();
 
   /** Prints the reason (if any) and the statistics, restores the terminal, returns the code. */
+  const startInsns = Number(machine.stats().instructions); // non-zero for a restored snapshot
   const finish = (code: number, reason?: string): number => {
     finished = true;
     term.restore();
@@ -156,9 +171,11 @@ async function run(cmd: RunCommand): Promise<number> {
     if (reason) say(reason);
     const s = machine.stats();
     const secs = (performance.now() - t0) / 1000;
-    const mips = secs > 0 ? Number(s.instructions) / secs / 1e6 : 0;
+    const ran = Number(s.instructions) - startInsns;
+    const mips = secs > 0 ? ran / secs / 1e6 : 0;
     const unimpl = s.unimplemented > 0n ? `, ${s.unimplemented} unimplemented` : '';
-    say(`${s.instructions} instructions, ${secs.toFixed(2)} s, ${mips.toFixed(1)} M instr/s${unimpl}`);
+    const from = startInsns > 0 ? ` (from ${startInsns} in the snapshot)` : '';
+    say(`${ran} instructions${from}, ${secs.toFixed(2)} s, ${mips.toFixed(1)} M instr/s${unimpl}`);
     return code;
   };
 
@@ -176,8 +193,22 @@ async function run(cmd: RunCommand): Promise<number> {
   let lastYield = performance.now();
   for (;;) {
     let budget = SLICE;
+    if (cmd.snapshotAt) {
+      const done = Number(machine.stats().instructions);
+      if (done >= cmd.snapshotAt.insns) {
+        const bytes = machine.save();
+        try {
+          writeFileSync(cmd.snapshotAt.file, bytes);
+        } catch (e) {
+          return finish(EXIT.fault, `cannot write ${cmd.snapshotAt.file}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        return finish(EXIT.ok, `snapshot at ${done} instructions written to ${cmd.snapshotAt.file} (${bytes.length} bytes)`);
+      }
+      budget = Math.min(budget, cmd.snapshotAt.insns - done);
+    }
     if (cmd.maxInsns > 0) {
-      const left = cmd.maxInsns - Number(machine.stats().instructions);
+      // Counted from where this run started (a restored snapshot has a clock of its own).
+      const left = cmd.maxInsns - (Number(machine.stats().instructions) - startInsns);
       if (left <= 0) return finish(EXIT.limit, `instruction limit reached: ${cmd.maxInsns} instructions, pc ${pcText()}`);
       budget = Math.min(budget, left);
     }

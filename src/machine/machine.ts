@@ -7,6 +7,11 @@
 // caller (the CLI, the browser worker) cares about.
 import { describeEsr } from './esr';
 import { readTrailEntry, trailBreakMask, type TrailEvent, type TrailBreak } from './trail';
+import {
+  encodeSnapshot, decodeSnapshot, encodeRam, decodeRam, jsonSection, parseJsonSection, sameShape, SnapshotError,
+  F_REQUIRED, F_DEFLATE, type Section,
+} from './snapshot';
+import type { DeviceState } from '../devices/device';
 import * as L from '../core/layout';
 import { Core, type CoreHost } from './core';
 import { Bus } from './bus';
@@ -17,6 +22,7 @@ import { planBoot, writeBoot, type BootPlan, type MachineImages, type RamRegion 
 import { virtBoard, type BoardConfig } from './devicetree';
 
 export { ImageError } from './loader';
+export { SnapshotError } from './snapshot';
 export type { MachineImages, BootPlan } from './loader';
 
 export interface MachineOptions {
@@ -121,6 +127,8 @@ export class Machine {
   /** Set by stop(): the current run() returns early. */
   private stopRequested = false;
   private plan: BootPlan | undefined;
+  /** What load() was given: kept so a snapshot can carry it and reset() still works after a restore. */
+  private images: MachineImages | undefined;
 
   private unimplLogged = 0n;
   private readonly eventCounts = new Map<string, number>();
@@ -212,6 +220,87 @@ export class Machine {
     return t << this.cntShift;
   }
 
+  // ---- Snapshots (docs/snapshot-format.md) ----------------------------------------------------------
+
+  /**
+   * The whole machine as a snapshot file: configuration, CPU state block, GIC, devices, RAM (zero pages
+   * elided, deflated) and the boot images. Call between run() calls.
+   */
+  save(): Uint8Array {
+    const c = this.core;
+    const mem = new Uint8Array(c.memory.buffer);
+    const devices: Record<string, DeviceState> = {};
+    for (const r of this.bus.mapped) devices[r.device.name] = r.device.save();
+    const conf: SnapshotConfig = {
+      producer: 'armlab',
+      ramMiB: this.ram.size / 2 ** 20,
+      el: this.el,
+      cmdline: this.cmdline,
+      devices: this.bus.mapped.map((r) => `${r.device.name}@0x${r.base.toString(16)}`),
+      stateSize: L.STATE_SIZE,
+      gicSize: L.GIC_SIZE,
+    };
+    const machineState: SnapshotMachineState = {
+      halted: this.halted,
+      unimplLogged: this.unimplLogged.toString(),
+      eventCounts: [...this.eventCounts],
+      distinctOverflow: this.distinctOverflow,
+      trailSeen: this.trailSeen,
+    };
+    const sections: Section[] = [
+      jsonSection('CONF', conf),
+      { tag: 'CPU_', flags: F_REQUIRED | F_DEFLATE, data: mem.slice(L.STATE_BASE, L.STATE_BASE + L.STATE_SIZE) },
+      { tag: 'GIC_', flags: F_REQUIRED | F_DEFLATE, data: mem.slice(L.GIC_BASE, L.GIC_BASE + L.GIC_SIZE) },
+      jsonSection('DEVS', { devices, machine: machineState }),
+      { tag: 'RAM_', flags: F_REQUIRED | F_DEFLATE, data: encodeRam(c.ram) },
+    ];
+    if (this.images) sections.push({ tag: 'BOOT', flags: F_DEFLATE, data: encodeImages(this.images) });
+    return encodeSnapshot(sections);
+  }
+
+  /**
+   * A new machine from a snapshot, in the state it was saved in. Everything is checked before anything
+   * is built; a bad file throws SnapshotError saying what is wrong (and no machine exists, so a
+   * running one is untouched). `opts` are host preferences (realtime, traceExceptions), not state.
+   */
+  static async restore(coreModule: WebAssembly.Module, bytes: Uint8Array, opts: Pick<MachineOptions, 'realtime' | 'traceExceptions'> = {}): Promise<Machine> {
+    const sections = decodeSnapshot(bytes, ['CONF', 'CPU_', 'GIC_', 'DEVS', 'RAM_', 'BOOT']);
+    for (const tag of ['CONF', 'CPU_', 'GIC_', 'DEVS', 'RAM_']) if (!sections.has(tag)) throw new SnapshotError(`section "${tag}" is missing`);
+    const conf = checkConfig(parseJsonSection(sections.get('CONF')!));
+    const cpu = sections.get('CPU_')!.data;
+    const gic = sections.get('GIC_')!.data;
+    if (cpu.length !== L.STATE_SIZE) throw new SnapshotError(`the CPU state is ${cpu.length} bytes, this ArmLab's is ${L.STATE_SIZE}`);
+    if (gic.length !== L.GIC_SIZE) throw new SnapshotError(`the GIC state is ${gic.length} bytes, this ArmLab's is ${L.GIC_SIZE}`);
+    const writeRam = decodeRam(sections.get('RAM_')!.data, conf.ramMiB * 2 ** 20);
+    const devs = parseJsonSection(sections.get('DEVS')!);
+    const images = sections.has('BOOT') ? decodeImages(sections.get('BOOT')!.data) : undefined;
+    const m = await Machine.create(coreModule, { ramMiB: conf.ramMiB, el: conf.el, cmdline: conf.cmdline, ...opts });
+    const have = m.bus.mapped.map((r) => `${r.device.name}@0x${r.base.toString(16)}`);
+    if (have.join() !== conf.devices.join()) {
+      throw new SnapshotError(`the snapshot's devices (${conf.devices.join(', ')}) are not this machine's (${have.join(', ')})`);
+    }
+    checkCpuState(cpu, m.core.config.ramSize, conf.el);
+    const { devices, machine } = checkDevices(devs, m);
+    // Everything is checked: now build.
+    const mem = new Uint8Array(m.core.memory.buffer);
+    mem.set(cpu, L.STATE_BASE);
+    mem.set(gic, L.GIC_BASE);
+    writeRam(m.core.ram);
+    for (const r of m.bus.mapped) r.device.load(devices[r.device.name]);
+    m.core.paced = opts.realtime ?? false; // a host preference, not part of the saved state
+    m.halted = machine.halted;
+    m.unimplLogged = BigInt(machine.unimplLogged);
+    m.eventCounts.clear();
+    for (const [k, v] of machine.eventCounts) m.eventCounts.set(k, v);
+    m.distinctOverflow = machine.distinctOverflow;
+    m.trailSeen = machine.trailSeen;
+    if (images) {
+      m.images = images;
+      m.plan = planBoot(images, m.ram, { board: m.board, cmdline: m.cmdline });
+    }
+    return m;
+  }
+
   // ---- The trap trail ------------------------------------------------------------------------------
 
   private trailSeen = 0;
@@ -251,6 +340,7 @@ export class Machine {
    */
   load(images: MachineImages): void {
     const plan = planBoot(images, this.ram, { board: this.board, cmdline: this.cmdline });
+    this.images = images;
     if (this.plan) {
       // A second load starts from a clean machine.
       this.bus.reset();
@@ -513,4 +603,119 @@ export function unimplementedText(kind: number, data: number, pc: bigint): strin
   const rw = data & 0x8000_0000 ? 'read' : 'write';
   const f = (shift: number, mask: number): number => (data >>> shift) & mask;
   return `unimplemented system register op0=${f(14, 3)} op1=${f(11, 7)} CRn=${f(7, 15)} CRm=${f(3, 15)} op2=${f(0, 7)} (${rw}) at pc ${hex(pc)}`;
+}
+
+// ---- Snapshot helpers -----------------------------------------------------------------------------------
+
+interface SnapshotConfig {
+  producer: string;
+  ramMiB: number;
+  el: 1 | 2;
+  cmdline: string;
+  /** "name@0xbase" for every device on the bus, in address order. */
+  devices: string[];
+  stateSize: number;
+  gicSize: number;
+}
+
+interface SnapshotMachineState {
+  halted: 'poweroff' | 'reset' | 'stuck' | null;
+  unimplLogged: string;
+  eventCounts: [string, number][];
+  distinctOverflow: boolean;
+  trailSeen: number;
+}
+
+function checkConfig(v: unknown): SnapshotConfig {
+  const c = v as Partial<SnapshotConfig> | null;
+  const bad = (what: string): never => {
+    throw new SnapshotError(`the configuration section is invalid: ${what}`);
+  };
+  if (typeof c !== 'object' || c === null) return bad('not an object');
+  if (typeof c.ramMiB !== 'number' || !Number.isInteger(c.ramMiB) || c.ramMiB < 1 || c.ramMiB > 4080) return bad('RAM size');
+  if (c.el !== 1 && c.el !== 2) return bad('boot EL');
+  if (typeof c.cmdline !== 'string') return bad('command line');
+  if (!Array.isArray(c.devices) || !c.devices.every((d) => typeof d === 'string')) return bad('device list');
+  if (c.stateSize !== L.STATE_SIZE || c.gicSize !== L.GIC_SIZE) {
+    throw new SnapshotError(`the snapshot was made by an ArmLab with a different core layout (state ${String(c.stateSize)}, GIC ${String(c.gicSize)} bytes)`);
+  }
+  return c as SnapshotConfig;
+}
+
+/** The state block must agree with the machine it goes into (its configuration words) and be sane. */
+function checkCpuState(cpu: Uint8Array, ramSize: number, el: 1 | 2): void {
+  const dv = new DataView(cpu.buffer, cpu.byteOffset, cpu.byteLength);
+  const bad = (what: string): never => {
+    throw new SnapshotError(`the CPU state does not fit this machine: ${what}`);
+  };
+  if (dv.getBigUint64(L.OFF_CFG_RAM_BASE, true) !== BigInt(RAM_BASE)) bad('RAM base');
+  if (dv.getBigUint64(L.OFF_CFG_RAM_SIZE, true) !== BigInt(ramSize)) bad('RAM size');
+  if (dv.getUint32(L.OFF_CFG_HAVE_EL2, true) !== (el === 2 ? 1 : 0)) bad('EL2 presence');
+  if (dv.getUint32(L.OFF_CFG_USER_MODE, true) !== 0) bad('user mode');
+  const curEl = dv.getUint32(L.OFF_EL, true);
+  if (curEl > (el === 2 ? 2 : 1)) bad(`PSTATE.EL = ${curEl}`);
+  if (dv.getUint32(L.OFF_SPSEL, true) > 1) bad('PSTATE.SP');
+  if ((dv.getUint32(L.OFF_DAIF, true) & ~0x3c0) !== 0) bad('PSTATE.DAIF');
+  if ((dv.getUint32(L.OFF_NZCV, true) & 0x0fffffff) !== 0) bad('PSTATE.NZCV');
+}
+
+function checkDevices(v: unknown, m: Machine): { devices: Record<string, DeviceState>; machine: SnapshotMachineState } {
+  const o = v as { devices?: unknown; machine?: unknown } | null;
+  if (typeof o !== 'object' || o === null || typeof o.devices !== 'object' || o.devices === null) {
+    throw new SnapshotError('the device section is invalid');
+  }
+  const devices = o.devices as Record<string, unknown>;
+  for (const r of m.bus.mapped) {
+    const st = devices[r.device.name];
+    if (st === undefined) throw new SnapshotError(`the device section has no state for ${r.device.name}`);
+    if (!sameShape(st, r.device.save())) throw new SnapshotError(`the saved state of ${r.device.name} is malformed`);
+  }
+  const ms = o.machine as Partial<SnapshotMachineState> | undefined;
+  const fresh: SnapshotMachineState = { halted: null, unimplLogged: '0', eventCounts: [], distinctOverflow: false, trailSeen: 0 };
+  if (!ms || !(ms.halted === null || ms.halted === 'poweroff' || ms.halted === 'reset' || ms.halted === 'stuck')
+    || typeof ms.unimplLogged !== 'string' || !/^\d+$/.test(ms.unimplLogged) || typeof ms.distinctOverflow !== 'boolean'
+    || typeof ms.trailSeen !== 'number' || !Number.isInteger(ms.trailSeen) || ms.trailSeen < 0
+    || !Array.isArray(ms.eventCounts) || !ms.eventCounts.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'number')) {
+    throw new SnapshotError('the machine state in the device section is invalid');
+  }
+  void fresh;
+  return { devices: devices as Record<string, DeviceState>, machine: ms as SnapshotMachineState };
+}
+
+/** The boot images: for each of kernel, initrd, dtb a u32 length (0xffffffff: absent) and the bytes. */
+function encodeImages(images: MachineImages): Uint8Array {
+  const parts = [images.kernel, images.initrd, images.dtb];
+  const out = new Uint8Array(12 + parts.reduce((n, p) => n + (p?.length ?? 0), 0));
+  const dv = new DataView(out.buffer);
+  let off = 12;
+  parts.forEach((p, i) => {
+    dv.setUint32(4 * i, p ? p.length : 0xffffffff, true);
+    if (p) {
+      out.set(p, off);
+      off += p.length;
+    }
+  });
+  return out;
+}
+
+function decodeImages(data: Uint8Array): MachineImages {
+  if (data.length < 12) throw new SnapshotError('the boot image section is truncated');
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let off = 12;
+  const parts: (Uint8Array | undefined)[] = [];
+  for (let i = 0; i < 3; i++) {
+    const len = dv.getUint32(4 * i, true);
+    if (len === 0xffffffff) {
+      parts.push(undefined);
+      continue;
+    }
+    if (off + len > data.length) throw new SnapshotError('the boot image section is truncated');
+    parts.push(data.slice(off, off + len));
+    off += len;
+  }
+  if (!parts[0] || off !== data.length) throw new SnapshotError('the boot image section is invalid');
+  const images: MachineImages = { kernel: parts[0] };
+  if (parts[1]) images.initrd = parts[1];
+  if (parts[2]) images.dtb = parts[2];
+  return images;
 }
