@@ -2,7 +2,8 @@
 import { initDecodeCache, reload } from "./cpu";
 import { initConditionTable } from "./alu";
 import { gicReset, gicSetLevel } from "./gic";
-import { translate, outPa, faultFsc, faultStage2 } from "./mmu";
+import { translate, outPa, faultFsc, faultStage2, tlbFlushAll } from "./mmu";
+import { DIRTY_BASE, DIRTY_SIZE } from "./layout";
 
 export { run, reload } from "./cpu";
 export { decode } from "./generated/decoder";
@@ -38,4 +39,13 @@ let debugFsc: u32 = 0;
 /** The last debugTranslate fault: the FSC (type and level), plus 0x100 if stage 2 faulted. */
 export function debugFaultStatus(): u32 {
   return debugFsc;
+}
+
+/**
+ * Starts a new round of dirty-page logging (OFF_DIRTY_TRACK must be set by the host): clears the
+ * bitmap at DIRTY_BASE and drops every TLB write tag, so the next write to each page is seen.
+ */
+export function dirtyReset(): void {
+  memory.fill(DIRTY_BASE, 0, DIRTY_SIZE);
+  tlbFlushAll();
 }

@@ -79,6 +79,14 @@ export const TRAIL_F_VIRTUAL = 1; // a virtual interrupt (from a list register o
 export const TRAIL_F_ILLEGAL = 2; // an illegal exception return
 export const TRAIL_F_FAR = 4; // FAR is valid
 
+// ---- Dirty-page log (live migration) ---------------------------------------------------------
+export const OFF_DIRTY_TRACK = 0x1cc; // u32: 1 while writes to RAM are being logged
+// One bit per 4 KiB RAM page, set by the first guest write to the page after dirtyReset() (mem.ts):
+// while logging, a TLB entry gets its write tag only once its page is marked, so later writes run at
+// full speed and the log costs one check per TLB fill.
+export const DIRTY_BASE = 0x280000;
+export const DIRTY_SIZE = 0x20000; // bits for 4 GiB of RAM
+
 // ---- Event log: a ring the host drains after run() ----------------------------------------
 // Each entry is 16 bytes: u32 kind (EV_*), u32 data (instruction word, register key, ...), u64 pc.
 export const OFF_LOG_HEAD = 0x1c0; // u32: total entries ever written; entry i lives at i % LOG_CAP

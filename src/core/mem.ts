@@ -5,7 +5,7 @@
 // devices (mmio_read/mmio_write).
 import {
   STATE_BASE, RAM_OFFSET, OFF_MMIO_HI, OFF_MMIO_STATUS, OFF_STOP_REQUEST, OFF_EXIT_REASON, EXIT_HOST_STOP,
-  SR_HPFAR_EL2,
+  SR_HPFAR_EL2, OFF_DIRTY_TRACK, DIRTY_BASE,
 } from "./layout";
 import { ramBase, ramSize, alignStrict, setStopRun, flush, tlbBase, setSr, currentInsnWord, setFetchPage } from "./state";
 import { dataAbort, instructionAbort, pcAlignmentFault, illegalStateException } from "./exceptions";
@@ -65,8 +65,17 @@ function lookup(va: u64, acc: u32, flags: u32): u64 {
   }
   const ppage = outPa & PAGE_MASK;
   const io: u64 = ppage - ramBase <= ramSize - 0x1000 ? 0 : TAG_IO;
+  let writeTag: u64 = (outPerm & PERM_W) != 0 ? vpage | io : TLB_TAG_INVALID;
+  if (io == 0 && writeTag != TLB_TAG_INVALID && load<u32>(STATE_BASE + OFF_DIRTY_TRACK) != 0) {
+    // Dirty-page logging: a write marks its page; a read fill leaves the write tag off until then.
+    const bit = <usize>((ppage - ramBase) >> 12);
+    const byte = DIRTY_BASE + (bit >> 3);
+    const mask = <u8>(1 << <u8>(bit & 7));
+    if (acc == ACC_WRITE) store<u8>(byte, load<u8>(byte) | mask);
+    else if ((load<u8>(byte) & mask) == 0) writeTag = TLB_TAG_INVALID;
+  }
   store<u64>(e, (outPerm & PERM_R) != 0 ? vpage | io : TLB_TAG_INVALID, T_READ);
-  store<u64>(e, (outPerm & PERM_W) != 0 ? vpage | io : TLB_TAG_INVALID, T_WRITE);
+  store<u64>(e, writeTag, T_WRITE);
   store<u64>(e, (outPerm & PERM_X) != 0 ? vpage | io : TLB_TAG_INVALID, T_EXEC);
   store<u64>(e, ppage - ramBase - vpage, T_ADDEND);
   store<u64>(e, ppage, T_PA);

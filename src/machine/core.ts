@@ -28,6 +28,7 @@ interface CoreExports {
   setIrqLevel(intid: number, level: number): void;
   debugTranslate(va: bigint, el: number, fetch: number): bigint;
   debugFaultStatus(): number;
+  dirtyReset(): void;
 }
 
 export interface LogEntry {
@@ -301,7 +302,44 @@ export class Core {
     return off;
   }
   writePhys(pa: number, bytes: Uint8Array): void {
-    this.ram.set(bytes, this.ramIndex(pa, bytes.length));
+    const off = this.ramIndex(pa, bytes.length);
+    this.ram.set(bytes, off);
+    if (this.dirtyLogging && bytes.length > 0) {
+      for (let p = off >>> 12; p <= (off + bytes.length - 1) >>> 12; p++) this.markDirty(p);
+    }
+  }
+
+  // ---- Dirty-page logging (live migration) ------------------------------------------------------
+
+  private get dirtyLogging(): boolean {
+    return this.s32(L.OFF_DIRTY_TRACK) !== 0;
+  }
+  private markDirty(page: number): void {
+    const a = L.DIRTY_BASE + (page >>> 3);
+    this.view.setUint8(a, this.view.getUint8(a) | (1 << (page & 7)));
+  }
+
+  /** Starts (or restarts) logging which RAM pages the guest writes; the log starts empty. */
+  startDirtyLog(): void {
+    this.set32(L.OFF_DIRTY_TRACK, 1);
+    this.exp.dirtyReset();
+  }
+  stopDirtyLog(): void {
+    this.set32(L.OFF_DIRTY_TRACK, 0);
+  }
+
+  /** The RAM pages (indices of 4 KiB pages) written since the last call or start; the log restarts empty. */
+  takeDirtyPages(): number[] {
+    const pages: number[] = [];
+    const n = this.config.ramSize >>> 12;
+    const bytes = new Uint8Array(this.memory.buffer, L.DIRTY_BASE, Math.ceil(n / 8));
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b === 0) continue;
+      for (let k = 0; k < 8; k++) if (b & (1 << k)) pages.push(i * 8 + k);
+    }
+    this.exp.dirtyReset();
+    return pages;
   }
   readPhys(pa: number, len: number): Uint8Array {
     const off = this.ramIndex(pa, len);

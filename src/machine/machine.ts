@@ -227,10 +227,6 @@ export class Machine {
    * elided, deflated) and the boot images. Call between run() calls.
    */
   save(): Uint8Array {
-    const c = this.core;
-    const mem = new Uint8Array(c.memory.buffer);
-    const devices: Record<string, DeviceState> = {};
-    for (const r of this.bus.mapped) devices[r.device.name] = r.device.save();
     const conf: SnapshotConfig = {
       producer: 'armlab',
       ramMiB: this.ram.size / 2 ** 20,
@@ -240,19 +236,10 @@ export class Machine {
       stateSize: L.STATE_SIZE,
       gicSize: L.GIC_SIZE,
     };
-    const machineState: SnapshotMachineState = {
-      halted: this.halted,
-      unimplLogged: this.unimplLogged.toString(),
-      eventCounts: [...this.eventCounts],
-      distinctOverflow: this.distinctOverflow,
-      trailSeen: this.trailSeen,
-    };
     const sections: Section[] = [
       jsonSection('CONF', conf),
-      { tag: 'CPU_', flags: F_REQUIRED | F_DEFLATE, data: mem.slice(L.STATE_BASE, L.STATE_BASE + L.STATE_SIZE) },
-      { tag: 'GIC_', flags: F_REQUIRED | F_DEFLATE, data: mem.slice(L.GIC_BASE, L.GIC_BASE + L.GIC_SIZE) },
-      jsonSection('DEVS', { devices, machine: machineState }),
-      { tag: 'RAM_', flags: F_REQUIRED | F_DEFLATE, data: encodeRam(c.ram) },
+      ...this.stateSections(),
+      { tag: 'RAM_', flags: F_REQUIRED | F_DEFLATE, data: encodeRam(this.core.ram) },
     ];
     if (this.images) sections.push({ tag: 'BOOT', flags: F_DEFLATE, data: encodeImages(this.images) });
     return encodeSnapshot(sections);
@@ -282,23 +269,65 @@ export class Machine {
     checkCpuState(cpu, m.core.config.ramSize, conf.el);
     const { devices, machine } = checkDevices(devs, m);
     // Everything is checked: now build.
-    const mem = new Uint8Array(m.core.memory.buffer);
-    mem.set(cpu, L.STATE_BASE);
-    mem.set(gic, L.GIC_BASE);
+    m.loadState(cpu, gic, devices, machine);
     writeRam(m.core.ram);
-    for (const r of m.bus.mapped) r.device.load(devices[r.device.name]);
     m.core.paced = opts.realtime ?? false; // a host preference, not part of the saved state
-    m.halted = machine.halted;
-    m.unimplLogged = BigInt(machine.unimplLogged);
-    m.eventCounts.clear();
-    for (const [k, v] of machine.eventCounts) m.eventCounts.set(k, v);
-    m.distinctOverflow = machine.distinctOverflow;
-    m.trailSeen = machine.trailSeen;
     if (images) {
       m.images = images;
       m.plan = planBoot(images, m.ram, { board: m.board, cmdline: m.cmdline });
     }
     return m;
+  }
+
+  /** Puts checked CPU, GIC, device and board state in place (restore, and the end of a migration). */
+  private loadState(cpu: Uint8Array, gic: Uint8Array, devices: Record<string, DeviceState>, machine: SnapshotMachineState): void {
+    const mem = new Uint8Array(this.core.memory.buffer);
+    mem.set(cpu, L.STATE_BASE);
+    mem.set(gic, L.GIC_BASE);
+    for (const r of this.bus.mapped) r.device.load(devices[r.device.name]);
+    // Loading the RTC re-arms its alarm, which asks a running core to stop and pick it up; nothing runs
+    // now, and run() rereads the alarm anyway, so that request is not part of the state.
+    this.core.view.setUint32(L.STATE_BASE + L.OFF_STOP_REQUEST, 0, true);
+    this.core.stopDirtyLog(); // logging belongs to the source's migration, not to the machine's state
+    this.halted = machine.halted;
+    this.unimplLogged = BigInt(machine.unimplLogged);
+    this.eventCounts.clear();
+    for (const [k, v] of machine.eventCounts) this.eventCounts.set(k, v);
+    this.distinctOverflow = machine.distinctOverflow;
+    this.trailSeen = machine.trailSeen;
+  }
+
+  /** The CPU, GIC and device sections of a snapshot (what a migration's stop-and-copy sends besides RAM). */
+  stateSections(): Section[] {
+    const mem = new Uint8Array(this.core.memory.buffer);
+    const devices: Record<string, DeviceState> = {};
+    for (const r of this.bus.mapped) devices[r.device.name] = r.device.save();
+    const machineState: SnapshotMachineState = {
+      halted: this.halted,
+      unimplLogged: this.unimplLogged.toString(),
+      eventCounts: [...this.eventCounts],
+      distinctOverflow: this.distinctOverflow,
+      trailSeen: this.trailSeen,
+    };
+    return [
+      { tag: 'CPU_', flags: F_REQUIRED | F_DEFLATE, data: mem.slice(L.STATE_BASE, L.STATE_BASE + L.STATE_SIZE) },
+      { tag: 'GIC_', flags: F_REQUIRED | F_DEFLATE, data: mem.slice(L.GIC_BASE, L.GIC_BASE + L.GIC_SIZE) },
+      jsonSection('DEVS', { devices, machine: machineState }),
+    ];
+  }
+
+  /**
+   * Applies the CPU, GIC and device sections of `sections` (checked first, as restore does): the last
+   * step of a migration on the destination.
+   */
+  applyStateSections(sections: Map<string, Section>): void {
+    for (const tag of ['CPU_', 'GIC_', 'DEVS']) if (!sections.has(tag)) throw new SnapshotError(`section "${tag}" is missing`);
+    const cpu = sections.get('CPU_')!.data;
+    const gic = sections.get('GIC_')!.data;
+    if (cpu.length !== L.STATE_SIZE || gic.length !== L.GIC_SIZE) throw new SnapshotError('the CPU or GIC state has the wrong size');
+    checkCpuState(cpu, this.core.config.ramSize, this.el);
+    const { devices, machine } = checkDevices(parseJsonSection(sections.get('DEVS')!), this);
+    this.loadState(cpu, gic, devices, machine);
   }
 
   // ---- The trap trail ------------------------------------------------------------------------------
