@@ -1,6 +1,6 @@
 // The interpreter loop: fetch, decode (through the decode cache), execute.
 import {
-  STATE_BASE, OFF_EXIT_REASON, OFF_STOP_REQUEST, OFF_PSTATE_IL, OFF_BREAK_PC,
+  STATE_BASE, OFF_EXIT_REASON, OFF_STOP_REQUEST, OFF_PSTATE_IL, OFF_BREAK_TABLE, BREAK_MAX,
   OFF_BREAK_ENABLED, DCACHE_BASE, DCACHE_ENTRIES, RAM_OFFSET, EXIT_BUDGET, EXIT_BREAKPOINT,
 } from "./layout";
 import {
@@ -55,8 +55,8 @@ export function run(budget: i32): i32 {
   store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_BUDGET);
   store<u32>(STATE_BASE + OFF_STOP_REQUEST, 0);
   setStopRun(false);
-  const breakOn = load<u32>(STATE_BASE + OFF_BREAK_ENABLED) != 0;
-  const breakPc = load<u64>(STATE_BASE + OFF_BREAK_PC);
+  const breakCount = load<u32>(STATE_BASE + OFF_BREAK_ENABLED);
+  const breakOn = breakCount != 0;
   const start = icount;
   const end = start + <u64>budget;
   // The inner loop runs to runLimit = min(end, nextEvent). Anything that must end it early (an
@@ -73,7 +73,7 @@ export function run(budget: i32): i32 {
       // that resuming from a breakpoint moves on).
       while (icount < runLimit) {
         const ipc = pc;
-        if (ipc == breakPc && icount != start) {
+        if (icount != start && atBreakpoint(ipc, breakCount)) {
           store<u32>(STATE_BASE + OFF_EXIT_REASON, EXIT_BREAKPOINT);
           setStopRun(true);
           break;
@@ -87,6 +87,13 @@ export function run(budget: i32): i32 {
   flush();
   flushSp();
   return load<i32>(STATE_BASE + OFF_EXIT_REASON);
+}
+
+/** Whether pc is one of the first `count` PC breakpoints (OFF_BREAK_TABLE). */
+function atBreakpoint(pc: u64, count: u32): bool {
+  const n = count < <u32>BREAK_MAX ? count : <u32>BREAK_MAX;
+  for (let i: u32 = 0; i < n; i++) if (load<u64>(STATE_BASE + OFF_BREAK_TABLE + (i << 3)) == pc) return true;
+  return false;
 }
 
 /** Fetches, decodes and executes one instruction. */

@@ -39,8 +39,10 @@ export const OFF_MMIO_HI = 0x150; // u32: high half of a 64-bit MMIO value cross
 export const OFF_MMIO_STATUS = 0x154; // u32: host sets 1 when no device answered (external abort)
 export const OFF_UNIMPL_COUNT = 0x158; // u64: unimplemented encodings/registers hit so far
 export const OFF_EXC_COUNT = 0x160; // u64: exceptions taken
-export const OFF_BREAK_PC = 0x168; // u64: PC breakpoint (valid when OFF_BREAK_ENABLED != 0)
-export const OFF_BREAK_ENABLED = 0x170; // u32
+export const OFF_BREAK_PC = 0x168; // u64: unused (the breakpoints live in OFF_BREAK_TABLE)
+export const OFF_BREAK_ENABLED = 0x170; // u32: how many entries of OFF_BREAK_TABLE are set (0 = none)
+export const OFF_BREAK_TABLE = 0x600; // u64 x BREAK_MAX: PC breakpoints
+export const BREAK_MAX = 8;
 export const OFF_WFI = 0x174; // u32: set while the CPU waits in WFI
 export const OFF_HOST_ALARM = 0x178; // u64: icount at which run() returns EXIT_HOST_ALARM (device timers); 0 = none
 
@@ -245,7 +247,7 @@ export const EXIT_BUDGET = 0; // the instruction budget is spent
 export const EXIT_SHUTDOWN = 1; // PSCI SYSTEM_OFF (or the host asked to stop after powering off)
 export const EXIT_RESET = 2; // PSCI SYSTEM_RESET
 export const EXIT_WFI = 3; // WFI with nothing to wake it: the host may fast-forward time
-export const EXIT_BREAKPOINT = 4; // PC reached OFF_BREAK_PC
+export const EXIT_BREAKPOINT = 4; // PC reached one of the OFF_BREAK_TABLE addresses
 export const EXIT_USER_SVC = 5; // user mode: an SVC for the host to emulate
 export const EXIT_HOST_STOP = 6; // the host set OFF_STOP_REQUEST from a callback
 export const EXIT_USER_FAULT = 7; // user mode: an exception a Linux process would die of

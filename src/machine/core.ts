@@ -272,9 +272,16 @@ export class Core {
   requestStop(): void {
     this.set32(L.OFF_STOP_REQUEST, 1);
   }
+  /** One PC breakpoint (null: none). run() stops at it, except on the first instruction of a run. */
   setBreakpoint(pc: bigint | null): void {
-    this.set32(L.OFF_BREAK_ENABLED, pc === null ? 0 : 1);
-    if (pc !== null) this.set64(L.OFF_BREAK_PC, pc);
+    this.setBreakpoints(pc === null ? [] : [pc]);
+  }
+
+  /** Up to BREAK_MAX PC breakpoints at once. */
+  setBreakpoints(pcs: readonly bigint[]): void {
+    if (pcs.length > L.BREAK_MAX) throw new RangeError(`at most ${L.BREAK_MAX} breakpoints, not ${pcs.length}`);
+    pcs.forEach((pc, i) => this.set64(L.OFF_BREAK_TABLE + 8 * i, pc));
+    this.set32(L.OFF_BREAK_ENABLED, pcs.length);
   }
 
   /** Entries logged since the last call (older ones are lost if more than LOG_CAP arrived). */

@@ -237,3 +237,21 @@ describe('real-time idling', () => {
     expect(m.core.insnCount >= 100_000n).toBe(true);
   });
 });
+
+describe('PC breakpoints', () => {
+  it('run() stops at each of several breakpoints, not on the first instruction of a run', async () => {
+    const { m } = await machine();
+    m.load({ kernel: programElf([0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f, 0x17fffffc]) }); // 4 nops, b back
+    const base = m.core.pc;
+    m.core.setBreakpoints([base + 8n, base + 12n]);
+    expect(m.run(100).reason).toBe('breakpoint');
+    expect(m.core.pc).toBe(base + 8n);
+    expect(m.run(100).reason).toBe('breakpoint');
+    expect(m.core.pc).toBe(base + 12n);
+    expect(m.run(100).reason).toBe('breakpoint'); // round the loop to the first one again
+    expect(m.core.pc).toBe(base + 8n);
+    m.core.setBreakpoints([]);
+    expect(m.run(100).reason).toBe('budget');
+    expect(() => m.core.setBreakpoints(Array.from({ length: 9 }, (_, i) => BigInt(i)))).toThrow(RangeError);
+  });
+});
