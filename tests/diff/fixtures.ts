@@ -42,6 +42,7 @@ const FIXTURE_PLAN: Record<Group, FixturePlan> = {
   simd_2: { seed: 1, count: 20, len: 500 },
   fp_simple: { seed: 1, count: 20, len: 500 },
   fp_arith: { seed: 1, count: 20, len: 500 },
+  crypto: { seed: 1, count: 20, len: 500 },
   fpctl: { seed: 1, count: 20, len: 500 },
   simd_mixed: { seed: 1, count: 20, len: 500 },
   // One unallocated word per program (each ends in SIGILL).

@@ -2,7 +2,7 @@
 // helper words (address set-up) followed by one instruction of the group.
 //
 // Instructions of the table-driven groups (dp_imm, dp_reg, ldst, branch, and the SIMD&FP groups
-// simd_ldst, simd_3, simd_2, named like their decode tables) are made by picking an
+// simd_ldst, simd_3, simd_2, crypto, named like their decode tables) are made by picking an
 // implemented entry of ArmLab's decode table, filling its fields with edge-biased random values,
 // and keeping the word only if the table (first match wins) decodes it to that same entry and the
 // group's rules allow it. The system group draws from a fixed list of the system instructions that
@@ -31,7 +31,7 @@ import { STREAM_BASE, BUF_BASE, BUF_SIZE, CODE_BASE, type TestProgram, type Unit
 /** A differential group: one of FIXED_GROUPS, or a SIMD&FP decode-table group found in the table. */
 export type Group = string;
 /** The groups with rules of their own (and the SIMD&FP table groups known when this was written). */
-const FIXED_GROUPS: Group[] = ['dp_imm', 'dp_reg', 'ldst', 'branch', 'system', 'mixed', 'simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fp_arith', 'fpctl', 'simd_mixed', 'undef'];
+const FIXED_GROUPS: Group[] = ['dp_imm', 'dp_reg', 'ldst', 'branch', 'system', 'mixed', 'simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fp_arith', 'crypto', 'fpctl', 'simd_mixed', 'undef'];
 /** Decode groups the fixed groups cover by other names (or that hold no instruction: the catch-all). */
 const COVERED_ELSEWHERE = new Set<string>(['system', 'fpsimd']);
 /**
@@ -47,7 +47,7 @@ export const GROUPS: readonly Group[] = [...FIXED_GROUPS.slice(0, -1), ...DISCOV
 /** The groups 'mixed' draws from. */
 const MIXED_FROM: Group[] = ['dp_imm', 'dp_reg', 'ldst', 'branch', 'system'];
 /** The SIMD&FP groups that come straight from a decode table group of the same name. */
-const SIMD_TABLE_GROUPS: Group[] = ['simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fp_arith', ...DISCOVERED_GROUPS];
+const SIMD_TABLE_GROUPS: Group[] = ['simd_ldst', 'simd_3', 'simd_2', 'fp_simple', 'fp_arith', 'crypto', ...DISCOVERED_GROUPS];
 /** Groups whose instructions interpret V registers as floating-point numbers: more FP specials. */
 const FP_GROUPS: Group[] = ['fp_simple', 'fp_arith', ...DISCOVERED_GROUPS.filter((g) => /(^|_)fp(_|$)/.test(g))];
 /** The SIMD&FP groups, for `run.ts --group simd`. */
@@ -522,6 +522,7 @@ function genUnit(b: Builder, group: Group): Unit | null {
     case 'simd_2':
     case 'fp_simple':
     case 'fp_arith':
+    case 'crypto': // AES, SHA-1, SHA-256 (80-crypto.decode): any word of the group, random operands
       return genDp(b, group);
     case 'fpctl':
       return genFpctl(b);

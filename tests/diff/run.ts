@@ -4,7 +4,7 @@
 //
 // Options:
 //   --group G      dp_imm | dp_reg | ldst | branch | system | mixed | simd_ldst | simd_3 | simd_2 |
-//                  fp_simple | fp_arith | fpctl | simd_mixed | undef | any other SIMD&FP decode
+//                  fp_simple | fp_arith | crypto | fpctl | simd_mixed | undef | any other SIMD&FP decode
 //                  group | simd (all the SIMD&FP groups) | all
 //                  (default all); or a comma-separated list
 //   --seed S       campaign seed (default: random, printed)

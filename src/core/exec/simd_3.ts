@@ -383,7 +383,27 @@ export function UMULL(i: u32): void { longOp(i, L_MUL, true, false, rm(i), -1, f
 export function SQDMLAL(i: u32): void { longOp(i, L_QDMLA, false, false, rm(i), -1, false); }
 export function SQDMLSL(i: u32): void { longOp(i, L_QDMLS, false, false, rm(i), -1, false); }
 export function SQDMULL(i: u32): void { longOp(i, L_QDMUL, false, false, rm(i), -1, false); }
-export function PMULL(i: u32): void { longOp(i, L_PMUL, true, false, rm(i), -1, false); }
+/**
+ * PMULL/PMULL2: polynomial multiply of the lower (Q = 0) or upper (Q = 1) half's elements. Size 00:
+ * eight 8 x 8 -> 16-bit products; size 11 (the Cryptographic Extension's "1Q" form): one
+ * 64 x 64 -> 128-bit product, PolynomialMult(Elem[Vn, q, 64], Elem[Vm, q, 64]).
+ */
+export function PMULL(i: u32): void {
+  if (size(i) != 3) {
+    longOp(i, L_PMUL, true, false, rm(i), -1, false);
+    return;
+  }
+  const a = q(i) ? vHi(rn(i)) : vLo(rn(i));
+  const b = q(i) ? vHi(rm(i)) : vLo(rm(i));
+  let lo: u64 = 0, hi: u64 = 0;
+  for (let k: u64 = 0; k < 64; k++) {
+    if ((b >> k) & 1) {
+      lo ^= a << k;
+      if (k != 0) hi ^= a >> (64 - k); // wasm shifts count modulo 64: a >> 64 would be a, not 0
+    }
+  }
+  setVq(rd(i), lo, hi);
+}
 export function SQDMLAL_s(i: u32): void { longOp(i, L_QDMLA, false, false, rm(i), -1, true); }
 export function SQDMLSL_s(i: u32): void { longOp(i, L_QDMLS, false, false, rm(i), -1, true); }
 export function SQDMULL_s(i: u32): void { longOp(i, L_QDMUL, false, false, rm(i), -1, true); }
