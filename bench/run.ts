@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Machine, type MachineImages, type StopReason } from '../src/machine/machine';
 import type { ImageEntry } from '../src/worker/protocol';
+import { snapshotBench, printSnapshotFigures, type SnapshotFigures } from './snapshot';
 import { runInChromium } from './browser';
 import { coreModuleSync } from '../src/machine/wasm-node';
 
@@ -297,12 +298,21 @@ async function main(): Promise<void> {
   console.log();
   printTable(rows);
 
+  // Snapshot and migration figures for the default Linux (skipped when Linux is not among the guests).
+  let snapshot: SnapshotFigures | null = null;
+  const linuxEntry = manifest().find((e) => e.kind === 'linux' && guests.includes(e.id));
+  if (linuxEntry) {
+    snapshot = await snapshotBench(readImages(linuxEntry), linuxEntry.cmdline, LINUX_MARKER);
+    printSnapshotFigures(snapshot);
+  }
+
   const results = {
     date: new Date().toISOString(),
     host: { cpu: cpus()[0]?.model ?? 'unknown', cpus: cpus().length, node: process.version },
     qemu: qemu ? { version: qemu, command: `${QEMU} ${QEMU_MACHINE.join(' ')} -m <ramMiB> -kernel <kernel> [-initrd <initrd> -append <cmdline>]` } : null,
     linuxMarker: LINUX_MARKER,
     results: rows,
+    snapshot,
   };
   const outDir = join(root, 'bench/results');
   mkdirSync(outDir, { recursive: true });
