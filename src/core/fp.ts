@@ -1,8 +1,9 @@
 // Floating-point pseudocode of the Arm ARM (shared/functions/float/*) for single and double precision,
 // on raw bit patterns. Everything here works on the bits as u64 (a single-precision value sits in the
 // low 32 bits), never on wasm f32/f64 arithmetic: wasm leaves NaN payloads and signs nondeterministic,
-// the architecture defines them exactly. The later rounding core reuses FPUnpack/FPProcessNaN(s) and
-// the flag helpers from here.
+// the architecture defines them exactly. (softfloat.ts's native fast path is the one place that uses
+// wasm arithmetic, only where it provably gives the architecture's bits and flags.) The later rounding
+// core reuses FPUnpack/FPProcessNaN(s) and the flag helpers from here.
 //
 // A format is named by `dbl`: false = single precision (N = 32), true = double precision (N = 64).
 // ARMv8.0 has no trapped floating-point exceptions in our model (FPCR.{IOE..IDE} are RES0 on Cortex-A57
@@ -13,6 +14,7 @@ import { STATE_BASE, OFF_FPCR, OFF_FPSR } from "./layout";
 
 export const FPCR_DN: u32 = 1 << 25;
 export const FPCR_FZ: u32 = 1 << 24;
+export const FPCR_RMODE: u32 = 3 << 22;
 
 export const FPSR_IOC: u32 = 1 << 0;
 export const FPSR_DZC: u32 = 1 << 1;
@@ -22,6 +24,7 @@ export const FPSR_IXC: u32 = 1 << 4;
 export const FPSR_IDC: u32 = 1 << 7;
 
 @inline export function fpcr(): u32 { return load<u32>(STATE_BASE + OFF_FPCR); }
+@inline export function fpsr(): u32 { return load<u32>(STATE_BASE + OFF_FPSR); }
 
 /** FPProcessException with the trap disabled: the cumulative FPSR flag is set. */
 @inline export function fpException(flag: u32): void {

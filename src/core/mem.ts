@@ -69,7 +69,7 @@ function lookup(va: u64, acc: u32, flags: u32): u64 {
   if (io == 0 && writeTag != TLB_TAG_INVALID && load<u32>(STATE_BASE + OFF_DIRTY_TRACK) != 0) {
     // Dirty-page logging: a write marks its page; a read fill leaves the write tag off until then.
     const bit = <usize>((ppage - ramBase) >> 12);
-    const byte = DIRTY_BASE + (bit >> 3);
+    const byte = <usize>DIRTY_BASE + (bit >> 3);
     const mask = <u8>(1 << <u8>(bit & 7));
     if (acc == ACC_WRITE) store<u8>(byte, load<u8>(byte) | mask);
     else if ((load<u8>(byte) & mask) == 0) writeTag = TLB_TAG_INVALID;

@@ -8,15 +8,17 @@
 // bit changes neither the rounding direction nor the exactness test of FPRound. Products and the fused
 // multiply-add keep 128 bits (hi:lo) because AssemblyScript has no u128.
 //
-// Nothing here uses wasm f32/f64 arithmetic: wasm rounds only to nearest and leaves NaN bits
-// nondeterministic, while the architecture defines every bit and flag.
+// The exact path uses no wasm f32/f64 arithmetic: wasm rounds only to nearest, reports no exceptions and
+// leaves NaN bits nondeterministic, while the architecture defines every bit and flag. In front of it
+// each operation has a native fast path, taken only where the native result provably is the
+// architecture's, flags included (see "The native fast path" below).
 //
 // ARMv8.0 without FEAT_AFP: FPCR.AH does not exist, tininess is detected before rounding, and FPCR.FZ
 // flushes tiny single/double results to zero (raising Underflow, not Inexact).
 import {
-  FPCR_FZ, FPSR_IOC, FPSR_DZC, FPSR_OFC, FPSR_UFC, FPSR_IXC,
+  FPCR_FZ, FPCR_RMODE, FPSR_IOC, FPSR_DZC, FPSR_OFC, FPSR_UFC, FPSR_IXC,
   FP_ZERO, FP_INFINITY, FP_QNAN, FP_SNAN,
-  fpException, fpUnpack, fpProcessNaN, fpProcessNaNs, fpNaNDone, fpDefaultNaN, fpZero, fpInfinity, fpSignBit,
+  fpsr, fpException, fpUnpack, fpProcessNaN, fpProcessNaNs, fpNaNDone, fpDefaultNaN, fpZero, fpInfinity, fpSignBit,
 } from "./fp";
 
 // FPCR.RMode (bits 23:22) values.
@@ -177,10 +179,310 @@ function mul128(a: u64, b: u64): void {
   mulHi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }
 
+// ---- The native fast path ----------------------------------------------------------------------------
+//
+// wasm's f32/f64 add, sub, mul, div and sqrt are IEEE 754 operations rounded to nearest, ties to even.
+// For a finite result that is neither tiny nor an overflow, that is exactly FPRound's value with
+// FPRounding_TIEEVEN; the sign rules for exact zeros (x - x = +0, -0 + -0 = -0, the sign of 0 * y and
+// 0 / y, sqrt(-0) = -0) are IEEE 754's, which the pseudocode's FPAdd/FPMul/FPDiv/FPSqrt follow in RN.
+// What a native operation does not tell is whether it was inexact (IXC), tiny (UFC) or overflowed
+// (OFC), and FPCR.FZ would change denormal operands and tiny results. So the fast path is taken only:
+//   - with FPCR.RMode = RN (FPCR.DN matters only for a NaN result, excluded below);
+//   - with FPCR.FZ = 0, or with no denormal operand: FZ flushes denormal operands (raising IDC) and
+//     tiny results, and neither then occurs (tiny results being excluded below); with FZ = 0 a denormal
+//     operand is an ordinary value to FPUnpack, which raises IDC only when it flushes;
+//   - with FPSR.IXC already set: the flag is cumulative, so whether this operation is inexact changes
+//     nothing (the first inexact operation of a program goes the exact way and sets it; and there is
+//     no Inexact trap to take, FPCR.IXE being RES0 here, see fp.ts);
+//   - for a native result that is finite and larger in magnitude than the smallest normal number
+//     (nativeNormal), or a zero known to be exact. RN is monotonic and the smallest normal number and
+//     the largest finite one are representable, so such a result means that the exact value was not
+//     tiny (no UFC, tininess being detected before rounding) and did not overflow (no OFC): FPRound
+//     raises at most IXC. A NaN result (a NaN operand, an invalid operation), an infinite one (an
+//     infinite operand, division by zero, overflow), a denormal one or a zero that may have been
+//     rounded from a non-zero value go to the exact path, which then raises the flags.
+// The native attempt has no side effects, so falling back after it is always safe.
+
+/** What a native attempt returns when it does not apply: a NaN bit pattern, never a fast-path result. */
+const NO_NATIVE: u64 = <u64>-1;
+
+/** The mode in which native results can be used (above): RN and FPSR.IXC already set. */
+@inline function nativeApplies(cr: u32): bool {
+  return (cr & FPCR_RMODE) == 0 && (fpsr() & FPSR_IXC) != 0;
+}
+
+/** The magnitude of x: its sign bit cleared. */
+@inline function magnitude(x: u64, dbl: bool): u64 { return x & ~fpSignBit(dbl); }
+
+/** A denormal: a zero exponent field and a non-zero fraction. */
+@inline function isDenormal(x: u64, dbl: bool): bool {
+  const mag = magnitude(x, dbl);
+  const minNormal: u64 = dbl ? 0x0010000000000000 : 0x00800000;
+  return mag != 0 && mag < minNormal;
+}
+
+/** Whether FPCR.FZ leaves these operands alone: it is clear, or none of them is a denormal. */
+@inline function noFlush(cr: u32, a: u64, b: u64, dbl: bool): bool {
+  return (cr & FPCR_FZ) == 0 || !(isDenormal(a, dbl) || isDenormal(b, dbl));
+}
+
+/** A finite result larger in magnitude than the smallest normal number. */
+@inline function nativeNormal(r: u64, dbl: bool): bool {
+  const mag = magnitude(r, dbl);
+  return dbl
+    ? mag > <u64>0x0010000000000000 && mag < <u64>0x7ff0000000000000
+    : mag > <u64>0x00800000 && mag < <u64>0x7f800000;
+}
+
+@inline function f32of(x: u64): f32 { return reinterpret<f32>(<u32>x); }
+@inline function f64of(x: u64): f64 { return reinterpret<f64>(x); }
+@inline function bitsOf32(x: f32): u64 { return <u64>reinterpret<u32>(x); }
+
+/**
+ * FPAdd/FPSub natively, or NO_NATIVE. A zero sum is always exact: two floats are multiples of the
+ * smallest denormal, so a sum smaller than the smallest normal number is representable (gradual
+ * underflow), and a non-zero sum cannot round to zero.
+ */
+@inline function nativeAdd(a: u64, b: u64, sub: bool, dbl: bool): u64 {
+  const r = dbl
+    ? reinterpret<u64>(sub ? f64of(a) - f64of(b) : f64of(a) + f64of(b))
+    : bitsOf32(sub ? f32of(a) - f32of(b) : f32of(a) + f32of(b));
+  return nativeNormal(r, dbl) || magnitude(r, dbl) == 0 ? r : NO_NATIVE;
+}
+
+/** FPMul natively, or NO_NATIVE. A zero product is exact only when an operand is zero. */
+@inline function nativeMul(a: u64, b: u64, dbl: bool): u64 {
+  const r = dbl ? reinterpret<u64>(f64of(a) * f64of(b)) : bitsOf32(f32of(a) * f32of(b));
+  if (nativeNormal(r, dbl)) return r;
+  return magnitude(r, dbl) == 0 && (magnitude(a, dbl) == 0 || magnitude(b, dbl) == 0) ? r : NO_NATIVE;
+}
+
+/**
+ * FPDiv natively, or NO_NATIVE. A zero quotient is taken only with a zero dividend (0 / y for a y that
+ * is neither zero nor a NaN is that zero exactly, signed as in FPDiv); a non-zero dividend over
+ * infinity, or a quotient that underflowed to zero, is left to the exact path.
+ */
+@inline function nativeDiv(a: u64, b: u64, dbl: bool): u64 {
+  const r = dbl ? reinterpret<u64>(f64of(a) / f64of(b)) : bitsOf32(f32of(a) / f32of(b));
+  if (nativeNormal(r, dbl)) return r;
+  return magnitude(r, dbl) == 0 && magnitude(a, dbl) == 0 ? r : NO_NATIVE;
+}
+
+/** FPSqrt natively, or NO_NATIVE. The root of a non-zero value is never zero, nor ever tiny. */
+@inline function nativeSqrt(a: u64, dbl: bool): u64 {
+  const r = dbl ? reinterpret<u64>(sqrt<f64>(f64of(a))) : bitsOf32(sqrt<f32>(f32of(a)));
+  return nativeNormal(r, dbl) || magnitude(r, dbl) == 0 ? r : NO_NATIVE;
+}
+
+/**
+ * FPMulAdd in single precision natively, or NO_NATIVE, through double precision: the product of two
+ * singles (24-bit significands, exponents within -149..127) is exact in a double, so s = c + a * b is
+ * the exact sum rounded once to 53 bits, and single(s) is the fused result unless that double rounding
+ * differs from rounding once. RN is monotonic and every single and every midpoint between two adjacent
+ * singles is a double, so rounding to 53 bits never carries a value across such a midpoint: the two
+ * roundings can differ only when s lands exactly on a midpoint without being exact. That case (the
+ * error of s, by TwoSum, is non-zero) goes to the exact path. A zero s is exact (the sum of two
+ * doubles that are multiples of 2^-298 cannot underflow) and has IEEE's zero sign, which is
+ * FPMulAdd's in RN; a non-zero s that becomes a single zero or denormal is tiny (nativeNormal fails).
+ */
+@inline function nativeMulAdd32(c: u64, a: u64, b: u64): u64 {
+  const p = <f64>f32of(a) * <f64>f32of(b);
+  const addend = <f64>f32of(c);
+  const s = p + addend;
+  // A midpoint of singles (in their normal range) has the 29 bits below a single's last bit 100..0.
+  if ((reinterpret<u64>(s) & 0x1fffffff) == 0x10000000) {
+    const bb = s - p;
+    if ((p - (s - bb)) + (addend - bb) != 0) return NO_NATIVE;
+  }
+  const r = bitsOf32(<f32>s);
+  return nativeNormal(r, false) || s == 0 ? r : NO_NATIVE;
+}
+
+/** Veltkamp's splitting constant for doubles, 2^27 + 1: splits a double into two 26-bit halves. */
+const SPLIT64: f64 = 134217729.0;
+
+/**
+ * FPMulAdd in double precision natively, or NO_NATIVE: Boldo and Melquiond's emulated FMA ("Emulation
+ * of a FMA and correctly rounded sums: proved algorithms using rounding to odd", IEEE TC 57(4), 2008,
+ * formally proved for a precision >= 5 without underflow or overflow):
+ *   uh + ul = a * b exactly (Dekker's TwoProduct, with Veltkamp's splitting),
+ *   th + tl = c + uh exactly (Knuth's TwoSum),
+ *   v = RO(tl + ul), rounded to odd (TwoSum, then an inexact even result moved to its odd neighbour
+ *       towards the exact sum),
+ *   result = RN(th + v), which equals RN(c + a * b).
+ * The operands are limited so that nothing underflows or overflows: a and b normal with exponents at
+ * most 990 (Veltkamp's 2^27 * x stays finite) and summing to within -917..998, c normal with exponent
+ * within -969..1000. The splitting is exact when nothing overflows (a low half may be denormal, but
+ * exactly so). After it, the partial products are multiples of 2^(ea+eb-104) >= 2^-1021 and c is one
+ * of 2^(ec-52) >= 2^-1021, as is every later intermediate value (an exact sum of such multiples, or a
+ * rounded one, whose magnitude is then at least 2^53 of them): a non-zero one is never below 2^-1021,
+ * so never denormal, and no magnitude reaches 2^1003. For the same reason the result is never tiny nor
+ * infinite, and a zero result is exact, +0 (neither th nor v can be -0 then, c being non-zero), as
+ * FPMulAdd's is in RN. Zero, denormal, infinite and NaN operands, and the extreme exponents, go to the
+ * exact path.
+ */
+@inline function nativeMulAdd64(c: u64, a: u64, b: u64): u64 {
+  const ea = <i32>((a >> 52) & 0x7ff); // biased exponents
+  const eb = <i32>((b >> 52) & 0x7ff);
+  const ec = <i32>((c >> 52) & 0x7ff);
+  if (ea == 0 || eb == 0 || ea > 1023 + 990 || eb > 1023 + 990) return NO_NATIVE;
+  if (ea + eb < 2046 - 917 || ea + eb > 2046 + 998 || ec < 1023 - 969 || ec > 1023 + 1000) return NO_NATIVE;
+  const x = f64of(a);
+  const y = f64of(b);
+  const z = f64of(c);
+  // TwoProduct.
+  const uh = x * y;
+  const gx = SPLIT64 * x;
+  const xh = gx - (gx - x);
+  const xl = x - xh;
+  const gy = SPLIT64 * y;
+  const yh = gy - (gy - y);
+  const yl = y - yh;
+  const ul = (((xh * yh - uh) + xh * yl) + xl * yh) + xl * yl;
+  // TwoSum.
+  const th = z + uh;
+  let bb = th - z;
+  const tl = (z - (th - bb)) + (uh - bb);
+  // Round to odd: the nearest sum, and its error; moving the bits of a non-zero double by one moves
+  // its magnitude by one unit in the last place (an even significand is never the largest finite).
+  const v = tl + ul;
+  bb = v - tl;
+  const ve = (tl - (v - bb)) + (ul - bb);
+  let vBits = reinterpret<u64>(v);
+  if (ve != 0 && (vBits & 1) == 0) {
+    vBits = ((vBits ^ reinterpret<u64>(ve)) >> 63) == 0 ? vBits + 1 : vBits - 1;
+  }
+  return reinterpret<u64>(th + f64of(vBits));
+}
+
+// ---- The native fast path, a vector at a time --------------------------------------------------------
+//
+// The same rule for every lane of an AdvSIMD operation at once, with wasm SIMD (whose f32x4/f64x2
+// arithmetic is IEEE 754's too: rounded to nearest even, denormals kept): the whole vector is computed
+// and used only if every lane passes the test the scalar fast path applies to it; otherwise the caller
+// goes lane by lane (where each lane may still take the scalar fast path). `full` = false is a 64-bit
+// vector: only the low 64 bits count (and only they are used).
+
+/** The result of the last vector operation below that returned true. */
+export let fpVec: v128 = i64x2.splat(0);
+
+/** All ones in the lanes whose result passes nativeNormal. */
+@inline function normalLanes(r: v128, dbl: bool): v128 {
+  if (dbl) {
+    const mag = v128.and(r, i64x2.splat(0x7fffffffffffffff));
+    return v128.and(i64x2.gt_s(mag, i64x2.splat(0x0010000000000000)), i64x2.lt_s(mag, i64x2.splat(0x7ff0000000000000)));
+  }
+  const mag = v128.and(r, i32x4.splat(0x7fffffff));
+  return v128.and(i32x4.gt_s(mag, i32x4.splat(0x00800000)), i32x4.lt_s(mag, i32x4.splat(0x7f800000)));
+}
+
+/** All ones in the lanes that hold a zero of either sign. */
+@inline function zeroLanes(x: v128, dbl: bool): v128 {
+  return dbl
+    ? i64x2.eq(v128.and(x, i64x2.splat(0x7fffffffffffffff)), i64x2.splat(0))
+    : i32x4.eq(v128.and(x, i32x4.splat(0x7fffffff)), i32x4.splat(0));
+}
+
+/** Whether every lane that counts is set in `ok` (lane masks are all ones or all zeros). */
+@inline function allLanes(ok: v128, full: bool): bool {
+  return i32x4.all_true(full ? ok : v128.or(ok, i64x2(0, -1)));
+}
+
+/** All ones in the lanes that hold a denormal. */
+@inline function denormalLanes(x: v128, dbl: bool): v128 {
+  if (dbl) {
+    const mag = v128.and(x, i64x2.splat(0x7fffffffffffffff));
+    return v128.andnot(i64x2.lt_s(mag, i64x2.splat(0x0010000000000000)), i64x2.eq(mag, i64x2.splat(0)));
+  }
+  const mag = v128.and(x, i32x4.splat(0x7fffffff));
+  return v128.andnot(i32x4.lt_s(mag, i32x4.splat(0x00800000)), i32x4.eq(mag, i32x4.splat(0)));
+}
+
+/** noFlush for every lane that counts of a and b. */
+@inline function noFlushLanes(cr: u32, a: v128, b: v128, dbl: bool, full: bool): bool {
+  if ((cr & FPCR_FZ) == 0) return true;
+  const any = v128.or(denormalLanes(a, dbl), denormalLanes(b, dbl));
+  return !v128.any_true(full ? any : v128.and(any, i64x2(-1, 0)));
+}
+
+/** FPAdd/FPSub on every lane natively (as nativeAdd); false, with nothing computed, if one lane cannot. */
+@inline export function fpAddVec(a: v128, b: v128, sub: bool, dbl: bool, full: bool, cr: u32): bool {
+  if (!nativeApplies(cr) || !noFlushLanes(cr, a, b, dbl, full)) return false;
+  const r = dbl ? (sub ? f64x2.sub(a, b) : f64x2.add(a, b)) : (sub ? f32x4.sub(a, b) : f32x4.add(a, b));
+  if (!allLanes(v128.or(normalLanes(r, dbl), zeroLanes(r, dbl)), full)) return false;
+  fpVec = r;
+  return true;
+}
+
+/** FPMul on every lane natively (as nativeMul). */
+@inline export function fpMulVec(a: v128, b: v128, dbl: bool, full: bool, cr: u32): bool {
+  if (!nativeApplies(cr) || !noFlushLanes(cr, a, b, dbl, full)) return false;
+  const r = dbl ? f64x2.mul(a, b) : f32x4.mul(a, b);
+  const exactZero = v128.and(zeroLanes(r, dbl), v128.or(zeroLanes(a, dbl), zeroLanes(b, dbl)));
+  if (!allLanes(v128.or(normalLanes(r, dbl), exactZero), full)) return false;
+  fpVec = r;
+  return true;
+}
+
+/** FPDiv on every lane natively (as nativeDiv). */
+@inline export function fpDivVec(a: v128, b: v128, dbl: bool, full: bool, cr: u32): bool {
+  if (!nativeApplies(cr) || !noFlushLanes(cr, a, b, dbl, full)) return false;
+  const r = dbl ? f64x2.div(a, b) : f32x4.div(a, b);
+  const exactZero = v128.and(zeroLanes(r, dbl), zeroLanes(a, dbl));
+  if (!allLanes(v128.or(normalLanes(r, dbl), exactZero), full)) return false;
+  fpVec = r;
+  return true;
+}
+
+/** Lanes whose TwoSum error of s = p + c is not zero (s is the rounded sum): s is not exact. */
+@inline function inexactSumLanes(p: v128, c: v128, s: v128): v128 {
+  const bb = f64x2.sub(s, p);
+  const err = f64x2.add(f64x2.sub(p, f64x2.sub(s, bb)), f64x2.sub(c, bb));
+  return f64x2.ne(err, f64x2.splat(0));
+}
+
+/**
+ * FPMulAdd(c, a, b) on every single-precision lane natively (as nativeMulAdd32, through doubles, two
+ * lanes at a time). A lane whose double sum lands on a midpoint between singles without being exact
+ * makes the whole vector go lane by lane. (Exact midpoints are common: the sum of two singles whose
+ * exponents differ needs 25 bits or so, and then it is a midpoint half of the time.)
+ */
+@inline export function fpMulAddVec32(c: v128, a: v128, b: v128, full: bool, cr: u32): bool {
+  if (!nativeApplies(cr) || !noFlushLanes(cr, a, b, false, full) || !noFlushLanes(cr, c, c, false, full)) return false;
+  const pLo = f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b));
+  const cLo = f64x2.promote_low_f32x4(c);
+  const sLo = f64x2.add(pLo, cLo);
+  const aHi = i32x4.shuffle(a, a, 2, 3, 0, 1);
+  const bHi = i32x4.shuffle(b, b, 2, 3, 0, 1);
+  const pHi = f64x2.mul(f64x2.promote_low_f32x4(aHi), f64x2.promote_low_f32x4(bHi));
+  const cHi = f64x2.promote_low_f32x4(i32x4.shuffle(c, c, 2, 3, 0, 1));
+  const sHi = f64x2.add(pHi, cHi);
+  const midMask = i64x2.splat(0x1fffffff);
+  const mid = i64x2.splat(0x10000000);
+  const midLo = i64x2.eq(v128.and(sLo, midMask), mid);
+  const midHi = full ? i64x2.eq(v128.and(sHi, midMask), mid) : i64x2.splat(0);
+  if (v128.any_true(v128.or(midLo, midHi))) {
+    const badLo = v128.and(midLo, inexactSumLanes(pLo, cLo, sLo));
+    const badHi = v128.and(midHi, inexactSumLanes(pHi, cHi, sHi));
+    if (v128.any_true(v128.or(badLo, badHi))) return false;
+  }
+  const r = i32x4.shuffle(f32x4.demote_f64x2_zero(sLo), f32x4.demote_f64x2_zero(sHi), 0, 1, 4, 5);
+  // A zero lane is exact when its double sum is zero: the double lanes' masks narrowed to singles.
+  const zero = f64x2.splat(0);
+  const exactZero = i32x4.shuffle(f64x2.eq(sLo, zero), f64x2.eq(sHi, zero), 0, 2, 4, 6);
+  if (!allLanes(v128.or(normalLanes(r, false), exactZero), full)) return false;
+  fpVec = r;
+  return true;
+}
+
 // ---- FPAdd / FPSub ---------------------------------------------------------------------------------
 
 /** FPAdd(op1, op2, fpcr), or FPSub when sub (op2's sign inverted after NaN handling). */
 export function fpAdd(a: u64, b: u64, sub: bool, dbl: bool, cr: u32): u64 {
+  if (nativeApplies(cr) && noFlush(cr, a, b, dbl)) {
+    const r = nativeAdd(a, b, sub, dbl);
+    if (r != NO_NATIVE) return r;
+  }
   const rounding = fpRoundingMode(cr);
   const t1 = fpUnpack(a, dbl, cr);
   const t2 = fpUnpack(b, dbl, cr);
@@ -233,6 +535,10 @@ export function fpAdd(a: u64, b: u64, sub: bool, dbl: bool, cr: u32): u64 {
 
 /** FPMul(op1, op2, fpcr). */
 export function fpMul(a: u64, b: u64, dbl: bool, cr: u32): u64 {
+  if (nativeApplies(cr) && noFlush(cr, a, b, dbl)) {
+    const r = nativeMul(a, b, dbl);
+    if (r != NO_NATIVE) return r;
+  }
   const t1 = fpUnpack(a, dbl, cr);
   const t2 = fpUnpack(b, dbl, cr);
   const n = fpProcessNaNs(t1, t2, a, b, dbl, cr);
@@ -263,6 +569,10 @@ export function fpMul(a: u64, b: u64, dbl: bool, cr: u32): u64 {
 
 /** FPDiv(op1, op2, fpcr). */
 export function fpDiv(a: u64, b: u64, dbl: bool, cr: u32): u64 {
+  if (nativeApplies(cr) && noFlush(cr, a, b, dbl)) {
+    const r = nativeDiv(a, b, dbl);
+    if (r != NO_NATIVE) return r;
+  }
   const t1 = fpUnpack(a, dbl, cr);
   const t2 = fpUnpack(b, dbl, cr);
   const n = fpProcessNaNs(t1, t2, a, b, dbl, cr);
@@ -303,6 +613,10 @@ export function fpDiv(a: u64, b: u64, dbl: bool, cr: u32): u64 {
 
 /** FPSqrt(op, fpcr). */
 export function fpSqrt(a: u64, dbl: bool, cr: u32): u64 {
+  if (nativeApplies(cr) && noFlush(cr, a, a, dbl)) {
+    const r = nativeSqrt(a, dbl);
+    if (r != NO_NATIVE) return r;
+  }
   const t = fpUnpack(a, dbl, cr);
   if (t == FP_SNAN || t == FP_QNAN) return fpProcessNaN(t, a, dbl, cr);
   const sign = (a & fpSignBit(dbl)) != 0;
@@ -347,6 +661,11 @@ export function fpSqrt(a: u64, dbl: bool, cr: u32): u64 {
  * addend with 0 * inf gives the default NaN and Invalid Operation.
  */
 export function fpMulAdd(c: u64, a: u64, b: u64, dbl: bool, cr: u32): u64 {
+  // (nativeMulAdd64 takes no denormal operand anyway.)
+  if (nativeApplies(cr) && (dbl || (noFlush(cr, a, b, false) && noFlush(cr, c, c, false)))) {
+    const r = dbl ? nativeMulAdd64(c, a, b) : nativeMulAdd32(c, a, b);
+    if (r != NO_NATIVE) return r;
+  }
   const rounding = fpRoundingMode(cr);
   const tA = fpUnpack(c, dbl, cr);
   const t1 = fpUnpack(a, dbl, cr);

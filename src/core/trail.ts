@@ -18,7 +18,7 @@ export function setTrailInterrupt(intid: u32, flags: u32): void {
 
 export function trailRecord(kind: u32, fromEl: u32, toEl: u32, esr: u64, elr: u64, far: u64, hpfar: u64, pc: u64, flags: u32): void {
   const head = load<u32>(STATE_BASE + OFF_TRAIL_HEAD);
-  const e: usize = TRAIL_BASE + <usize>(head & (TRAIL_CAP - 1)) * TRAIL_ENTRY;
+  const e: usize = <usize>TRAIL_BASE + (<usize>head & <usize>(TRAIL_CAP - 1)) * TRAIL_ENTRY;
   store<u64>(e, icount);
   store<u8>(e, <u8>kind, 8);
   store<u8>(e, <u8>fromEl, 9);

@@ -141,6 +141,84 @@ export function randomFp(next: () => number, dbl: boolean, near?: bigint): bigin
   return sign | (exp << F) | frac;
 }
 
+const fpView = new DataView(new ArrayBuffer(8));
+/** The host number a single (dbl = false) or double bit pattern stands for. */
+export function fpNumber(x: bigint, dbl: boolean): number {
+  if (dbl) fpView.setBigUint64(0, x, true);
+  else fpView.setUint32(0, Number(x), true);
+  return dbl ? fpView.getFloat64(0, true) : fpView.getFloat32(0, true);
+}
+/** The bits of a host number as a single (rounded) or double. */
+export function fpBits(x: number, dbl: boolean): bigint {
+  if (dbl) fpView.setFloat64(0, x, true);
+  else fpView.setFloat32(0, x, true);
+  return dbl ? fpView.getBigUint64(0, true) : BigInt(fpView.getUint32(0, true));
+}
+
+/**
+ * An ordinary operand, the kind the core's native fast path takes: a normal number of either sign with
+ * its unbiased exponent near `exp` (clamped to the normal range), a significand with few bits (for
+ * exact products and ties), nearly all ones, or random.
+ */
+export function ordinaryFp(next: () => number, dbl: boolean, exp: number): bigint {
+  const F = dbl ? 52n : 23n;
+  const bias = dbl ? 1023 : 127;
+  const e = Math.min(Math.max(exp + bias, 1), 2 * bias);
+  const kind = next() % 4;
+  const rand = ((BigInt(next()) << 32n) | BigInt(next())) & ((1n << F) - 1n);
+  let frac: bigint;
+  if (kind === 0) frac = ((rand >> BigInt(next() % Number(F))) << BigInt(next() % Number(F))) & ((1n << F) - 1n);
+  else if (kind === 1) frac = (1n << F) - 1n - BigInt(next() % 3);
+  else frac = rand;
+  return (BigInt(next() & 1) << (dbl ? 63n : 31n)) | (BigInt(e) << F) | frac;
+}
+
+/** An unbiased exponent for ordinaryFp: mostly moderate, sometimes near either end of the format. */
+export function ordinaryExponent(next: () => number, dbl: boolean): number {
+  const emax = dbl ? 1023 : 127;
+  const r = next() % 8;
+  if (r < 4) return (next() % 81) - 40;
+  if (r === 4) return emax - (next() % 40);
+  if (r === 5) return -emax + 1 + (next() % 40);
+  return (next() % (2 * emax)) - emax + 1;
+}
+
+/**
+ * Operands for a one-, two- or three-source operation (a, b[, addend]), mostly ordinary: b near a
+ * (cancellation) or anywhere; for the fused forms, in double precision, exponent sums near the edges
+ * of the native fused path's range (-917 and 998), and an addend that nearly cancels the product,
+ * one with the product near half its ulp (ties, and the double rounding of the single-precision
+ * path), one at the edges of the addend's range (-969, 1000), or another.
+ */
+export function ordinaryOperands(next: () => number, dbl: boolean, arity: number): bigint[] {
+  const a = ordinaryFp(next, dbl, ordinaryExponent(next, dbl));
+  if (arity === 1) return [a];
+  const ea = Number((a >> (dbl ? 52n : 23n)) & (dbl ? 0x7ffn : 0xffn)) - (dbl ? 1023 : 127);
+  // b near a (cancellation in sums) or anywhere; for the fused forms, b also near the edges of the
+  // fast path's product range (exponent sums near -917 and 998 for doubles).
+  let eb = next() & 1 ? ea + (next() % 9) - 4 : ordinaryExponent(next, dbl);
+  if (arity === 3 && dbl && next() % 4 === 0) eb = (next() & 1 ? -917 : 998) - ea + (next() % 5) - 2;
+  const b = ordinaryFp(next, dbl, eb);
+  if (arity === 2) return [a, b];
+  const prod = fpNumber(a, dbl) * fpNumber(b, dbl);
+  const ep = ea + Number((b >> (dbl ? 52n : 23n)) & (dbl ? 0x7ffn : 0xffn)) - (dbl ? 1023 : 127);
+  const r = next() % 4;
+  let c: bigint;
+  if (r === 0 && Number.isFinite(prod) && prod !== 0) {
+    // Nearly cancels the product: -(a * b) rounded, nudged by a few ulps.
+    c = (fpBits(-prod, dbl) + BigInt((next() % 7) - 3)) & (dbl ? M64 : 0xffffffffn);
+  } else if (r === 1) {
+    // The product near half an ulp of the addend, where ties and the double rounding of the
+    // single-precision path live.
+    c = ordinaryFp(next, dbl, ep + (dbl ? 53 : 24) + (next() % 3) - 1);
+  } else if (r === 2 && dbl) {
+    c = ordinaryFp(next, dbl, next() & 1 ? -969 + (next() % 5) - 2 : 1000 + (next() % 5) - 2);
+  } else {
+    c = ordinaryFp(next, dbl, next() & 1 ? ep + (next() % 121) - 60 : ordinaryExponent(next, dbl));
+  }
+  return [a, b, c];
+}
+
 // ---- the core ---------------------------------------------------------------------------------------
 
 const FPEN_NO_TRAP = 3n << 20n; // CPACR_EL1.FPEN = 0b11

@@ -9,11 +9,17 @@
 // the largest finite values, infinities, NaNs, values around 1 whose sums and products round at every
 // boundary) and on random operands, under all 16 FPCR combinations of RMode, FZ and DN, on both the
 // core and qemu-aarch64 -cpu cortex-a57, comparing V0-V3, NZCV and FPSR.
+//
+// The core computes with native f32/f64 arithmetic where that is provably exact (RN, FPSR.IXC already
+// set, no operand that FZ would flush, a normal or exact-zero result: see src/core/softfloat.ts), so
+// every hand-checked case and every sweep state also runs with FPSR.IXC set beforehand, and a last
+// test compares the native and the exact path on the core itself over many ordinary operands.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { A64_TABLE } from '../../src/core/generated/table';
 import { haveBinutils, haveQemu, assemble } from '../helpers/cross';
 import {
   useVCore, vstate, runCore, runQemu, diffCore, show, expectUndefined, expectFpTrap, pack, xorshift32, randomFp,
+  ordinaryOperands,
   JUNK, M64, FZ, DN, RN, RP, RM, RZ, IOC, DZC, OFC, UFC, IXC, IDC, type VState,
 } from '../helpers/vcases';
 
@@ -140,34 +146,47 @@ const cases: Case[] = [
   // A quiet NaN addend with 0 * inf: the default NaN and Invalid Operation.
   S('fmadd s0, s1, s2, s3', FMADD_S, [0, sInf, 0x7fc00001], RN, sDN, IOC),
   S('fmadd s0, s1, s2, s3', FMADD_S, [one, one, 0x7fc00001], RN, 0x7fc00001),
+  // 1 + (1 + 2^-12) * (1 - 2^-12 + 2^-24) * 2^-24 = 1 + 2^-24 + 2^-60: just above the midpoint between
+  // 1 and 1 + 2^-23, so it rounds up; rounded to a double first it would be the midpoint itself, and
+  // then round to even, down.
+  S('fmadd s0, s1, s2, s3', FMADD_S, [0x3f800800, 0x337ff001, one], RN, 0x3f800001, IXC),
   D('fadd d0, d1, d2', FADD_D, [0x3ff0000000000000n, 0x3ca0000000000000n], RN, 0x3ff0000000000000n, IXC),
   D('fadd d0, d1, d2', FADD_D, [0x3ff0000000000000n, 0x3ca0000000000000n], RP, 0x3ff0000000000001n, IXC),
   D('fdiv d0, d1, d2', FDIV_D, [0x3ff0000000000000n, 0x4008000000000000n], RN, 0x3fd5555555555555n, IXC),
   D('fsqrt d0, d1', FSQRT_D, [0x4000000000000000n], RN, 0x3ff6a09e667f3bcdn, IXC),
   // Fused: (1 + 2^-52)^2 - (1 + 2^-51) = 2^-104 exactly (an unfused product would round it away).
   D('fmadd d0, d1, d2, d3', FMADD_D, [0x3ff0000000000001n, 0x3ff0000000000001n, 0xbff0000000000002n], RN, 0x3970000000000000n),
+  // 1 + (1 + 2^-19) * (1 - 2^-19 + 2^-38) * 2^-53 = 1 + 2^-53 + 2^-110: just above the midpoint, up.
+  D('fmadd d0, d1, d2, d3', FMADD_D, [0x3ff0000200000000n, 0x3c9ffffc00008000n, 0x3ff0000000000000n], RN, 0x3ff0000000000001n, IXC),
   // FNMSUB: -Va + Vn * Vm; FNMADD/FNMSUB negate the addend before NaN selection.
   D('fnmsub d0, d1, d2, d3', FNMSUB_D, [0x4000000000000000n, 0x4008000000000000n, 0x3ff0000000000000n], RN, 0x4014000000000000n),
   D('fnmsub d0, d1, d2, d3', FNMSUB_D, [0x3ff0000000000000n, 0x3ff0000000000000n, 0x7ff8000000000001n], RN, 0xfff8000000000001n),
 ];
 
 /** V0 holds the result with bits 127:32 or 127:64 cleared; V1-V3 keep the operands. */
-function expected(c: Case): VState {
-  const s = state(c.ops, c.dbl, c.fpcr);
-  return { ...s, v: [c.res, s.v[1], s.v[2], s.v[3]], fpsr: c.fpsr };
+function expected(c: Case, fpsrIn = 0n): VState {
+  const s = state(c.ops, c.dbl, c.fpcr, fpsrIn);
+  return { ...s, v: [c.res, s.v[1], s.v[2], s.v[3]], fpsr: c.fpsr | fpsrIn };
 }
 
 describe('hand-checked cases', () => {
-  it.each(cases.map((c, n) => [`${c.asm} #${n}`, c] as const))('%s', (_, c) => {
-    expect(show(runCore(c.word, state(c.ops, c.dbl, c.fpcr)))).toEqual(show(expected(c)));
-  });
+  // Each case from FPSR = 0, and again with FPSR.IXC already set (where the native path may apply):
+  // the result is the same and the other flags are raised just the same.
+  for (const fpsrIn of [0n, IXC]) {
+    const tag = fpsrIn ? ', IXC set' : '';
+    it.each(cases.map((c, n) => [`${c.asm} #${n}${tag}`, c] as const))('%s', (_, c) => {
+      expect(show(runCore(c.word, state(c.ops, c.dbl, c.fpcr, fpsrIn)))).toEqual(show(expected(c, fpsrIn)));
+    });
+  }
   it.skipIf(!haveBinutils)('encodings agree with aarch64-linux-gnu-as', () => {
     const words = assemble(cases.map((c) => c.asm));
     expect(words.map((w) => w.toString(16))).toEqual(cases.map((c) => (c.word >>> 0).toString(16)));
   });
   it.skipIf(!haveQemu)('expectations agree with qemu-aarch64', () => {
-    const got = runQemu(cases.map((c) => ({ asm: c.asm, states: [state(c.ops, c.dbl, c.fpcr)] })));
-    cases.forEach((c, n) => expect(show(got[n][0]), c.asm).toEqual(show(expected(c))));
+    for (const fpsrIn of [0n, IXC]) {
+      const got = runQemu(cases.map((c) => ({ asm: c.asm, states: [state(c.ops, c.dbl, c.fpcr, fpsrIn)] })));
+      cases.forEach((c, n) => expect(show(got[n][0]), `${c.asm}, FPSR ${fpsrIn}`).toEqual(show(expected(c, fpsrIn))));
+    }
   });
 });
 
@@ -273,10 +292,12 @@ function sweepStates(f: Form, next: () => number): VState[] {
   const states: VState[] = [];
   let n = 0;
   for (const fpcr of FPCRS)
-    for (const o of ops) {
-      // FPSR starts with IDC now and then, so cumulative flags must be kept.
-      states.push(state(o, f.dbl, fpcr, n++ % 7 === 0 ? IDC : 0n));
-    }
+    for (const ixc of [0n, IXC])
+      for (const o of ops) {
+        // FPSR starts with IDC now and then, so cumulative flags must be kept; every operand set runs
+        // with IXC clear and with IXC set (which lets the native path apply).
+        states.push(state(o, f.dbl, fpcr, ixc | (n++ % 7 === 0 ? IDC : 0n)));
+      }
   return states;
 }
 
@@ -319,7 +340,8 @@ describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
           const lanes = Array.from({ length: dbl ? 2 : 4 }, () => (next() & 1 ? edges[next() % edges.length] : randomFp(next, dbl)));
           return pack(dbl ? 64 : 32, lanes);
         });
-        groups.push({ asm: `.inst 0x${w.toString(16)}`, word: w, states: [vstate({ v, fpcr: FPCRS[next() & 15], fpsr: next() & 1 ? IDC : 0n })] });
+        const fpsr = (next() & 1 ? IDC : 0n) | (next() & 1 ? IXC : 0n);
+        groups.push({ asm: `.inst 0x${w.toString(16)}`, word: w, states: [vstate({ v, fpcr: FPCRS[next() & 15], fpsr })] });
       }
     }
     expect(diffCore(groups, runQemu(groups)).slice(0, 12)).toEqual([]);
@@ -328,4 +350,42 @@ describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
 
 describe('SIMD&FP access trap', () => {
   it('CPACR_EL1.FPEN = 00 traps these instructions with EC 0x07', () => expectFpTrap([FADD_S, FSQRT_D, FMADD_S]));
+});
+
+// ---- the native path against the exact path ------------------------------------------------------------
+
+/**
+ * The core's native fast path (RN, FPSR.IXC already set) must give the exact path's results
+ * and flags. The exact path is the one the sweeps check against qemu-aarch64; here both run on the
+ * core from the same operands, once with FPSR = 0 (always exact) and once with IXC set, over many more
+ * ordinary operands than the sweeps hold: the values the fast path takes, with ties, cancellations and
+ * exponents at the edges of its ranges. FP_NATIVE_RANDOM=<n> runs a longer comparison by hand.
+ */
+describe('native path against the exact path', () => {
+  const NATIVE_RANDOM = Number(process.env.FP_NATIVE_RANDOM ?? 2500);
+  const singleWords: [string, number, number][] = [
+    ['fadd', 0x1e222820, 2], ['fsub', 0x1e223820, 2], ['fmul', 0x1e220820, 2], ['fnmul', 0x1e228820, 2], ['fdiv', 0x1e221820, 2],
+    ['fsqrt', 0x1e21c020, 1], ['fmadd', 0x1f020c20, 3], ['fmsub', 0x1f028c20, 3], ['fnmadd', 0x1f220c20, 3], ['fnmsub', 0x1f228c20, 3],
+  ];
+  for (const dbl of [false, true]) {
+    for (const [op, sWord, arity] of singleWords) {
+      const word = dbl ? sWord | 0x00400000 : sWord;
+      it(`${op} ${dbl ? 'd' : 's'}: ${NATIVE_RANDOM} operand sets, RN with FZ and DN`, () => {
+        const next = xorshift32(0x7a71e + word);
+        const bad: string[] = [];
+        for (let k = 0; k < NATIVE_RANDOM; k++) {
+          // Now and then an edge or random operand (a denormal, which FZ flushes, or a special value).
+          const ops = ordinaryOperands(next, dbl, arity).map((x) => (next() % 16 === 0 ? randomFp(next, dbl) : x));
+          const fpcr = [RN, DN, FZ, FZ | DN][k & 3];
+          const exact = runCore(word, state(ops, dbl, fpcr, 0n));
+          const native = runCore(word, state(ops, dbl, fpcr, IXC));
+          if (native.v[0] !== exact.v[0] || native.fpsr !== (exact.fpsr | IXC)) {
+            const hex = (x: bigint): string => x.toString(16);
+            bad.push(`${ops.map(hex).join(' ')}: ${hex(native.v[0])} fpsr ${hex(native.fpsr)}, exact ${hex(exact.v[0])} fpsr ${hex(exact.fpsr)}`);
+          }
+        }
+        expect(bad.slice(0, 8)).toEqual([]);
+      }, 60_000);
+    }
+  }
 });

@@ -8,11 +8,18 @@
 // their expectations against qemu-aarch64. When qemu-aarch64 is installed, a sweep runs every form on
 // all pairs of edge operands (packed into lanes) and on random ones under all 16 FPCR combinations of
 // RMode, FZ and DN on the core and on qemu-aarch64 -cpu cortex-a57, comparing V0-V3, NZCV and FPSR.
+//
+// The core computes with native f32/f64 arithmetic where that is provably exact (RN, FPSR.IXC already
+// set, no operand that FZ would flush, a normal or exact-zero result: see src/core/softfloat.ts), a
+// whole vector at once when every lane qualifies, so every hand-checked case and every sweep state
+// also runs with FPSR.IXC set beforehand, and a last test compares the native and the exact path on
+// the core itself.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { A64_TABLE } from '../../src/core/generated/table';
 import { haveBinutils, haveQemu, assemble } from '../helpers/cross';
 import {
   useVCore, vcore, vstate, runCore, runQemu, diffCore, show, expectUndefined, expectFpTrap, pack, xorshift32, randomFp,
+  ordinaryOperands,
   M64, FZ, DN, RN, RP, RM, RZ, IOC, DZC, OFC, IXC, IDC, type VState,
 } from '../helpers/vcases';
 
@@ -80,22 +87,28 @@ const cases: Case[] = [
   { asm: 'fadd v0.4s, v1.4s, v2.4s', word: 0x4e22d420, v: [JUNK, S4(one, 0xbf800000, one, one), S4(0x33800000, 0xb3800000, 0, 0), JUNK], fpcr: RP, res: S4(0x3f800001, 0xbf800000, one, one), fpsr: IXC },
 ];
 
-/** Before a case: its V0-V3 and FPCR, FPSR and NZCV zero. */
-const before = (c: Case): VState => vstate({ v: c.v, fpcr: c.fpcr });
+/** Before a case: its V0-V3 and FPCR, FPSR as given (normally zero) and NZCV zero. */
+const before = (c: Case, fpsrIn = 0n): VState => vstate({ v: c.v, fpcr: c.fpcr, fpsr: fpsrIn });
 /** After it: the result in V0, the rest unchanged. */
-const expected = (c: Case): VState => ({ ...before(c), v: [c.res, c.v[1], c.v[2], c.v[3]], fpsr: c.fpsr });
+const expected = (c: Case, fpsrIn = 0n): VState => ({ ...before(c, fpsrIn), v: [c.res, c.v[1], c.v[2], c.v[3]], fpsr: c.fpsr | fpsrIn });
 
 describe('hand-checked cases', () => {
-  it.each(cases.map((c, n) => [`${c.asm} #${n}`, c] as const))('%s', (_, c) => {
-    expect(show(runCore(c.word, before(c)))).toEqual(show(expected(c)));
-  });
+  // Each case from FPSR = 0, and again with FPSR.IXC already set (where the native path may apply).
+  for (const fpsrIn of [0n, IXC]) {
+    const tag = fpsrIn ? ', IXC set' : '';
+    it.each(cases.map((c, n) => [`${c.asm} #${n}${tag}`, c] as const))('%s', (_, c) => {
+      expect(show(runCore(c.word, before(c, fpsrIn)))).toEqual(show(expected(c, fpsrIn)));
+    });
+  }
   it.skipIf(!haveBinutils)('encodings agree with aarch64-linux-gnu-as', () => {
     const words = assemble(cases.map((c) => c.asm));
     expect(words.map((w) => w.toString(16))).toEqual(cases.map((c) => (c.word >>> 0).toString(16)));
   });
   it.skipIf(!haveQemu)('expectations agree with qemu-aarch64', () => {
-    const got = runQemu(cases.map((c) => ({ asm: c.asm, states: [before(c)] })));
-    cases.forEach((c, n) => expect(show(got[n][0]), c.asm).toEqual(show(expected(c))));
+    for (const fpsrIn of [0n, IXC]) {
+      const got = runQemu(cases.map((c) => ({ asm: c.asm, states: [before(c, fpsrIn)] })));
+      cases.forEach((c, n) => expect(show(got[n][0]), `${c.asm}, FPSR ${fpsrIn}`).toEqual(show(expected(c, fpsrIn))));
+    }
   });
   it('Rm = M:Rm reaches V16-V31 in the by-element forms', () => {
     // fmla v0.4s, v1.4s, v17.s[3]
@@ -256,8 +269,14 @@ function sweepStates(f: Form, next: () => number): VState[] {
   }
   const states: VState[] = [];
   let n = 0;
+  // FPSR starts with IDC now and then, so cumulative flags must be kept; every state runs with IXC
+  // clear and with IXC set (which lets the native path apply).
   for (const fpcr of FPCRS)
-    for (const r of regs) states.push(vstate({ v: [r[0], r[1], r[2], 0x0123456789abcdef_fedcba9876543210n], fpcr, fpsr: n++ % 7 === 0 ? IDC : 0n }));
+    for (const ixc of [0n, IXC])
+      for (const r of regs) {
+        const fpsr = ixc | (n++ % 7 === 0 ? IDC : 0n);
+        states.push(vstate({ v: [r[0], r[1], r[2], 0x0123456789abcdef_fedcba9876543210n], fpcr, fpsr }));
+      }
   return states;
 }
 
@@ -301,11 +320,67 @@ describe.skipIf(!haveQemu)('random encodings against qemu-aarch64', () => {
           const edges = dbl ? dEdges : sEdges;
           return pack(dbl ? 64 : 32, Array.from({ length: dbl ? 2 : 4 }, () => (next() & 1 ? edges[next() % edges.length] : randomFp(next, dbl))));
         });
-        groups.push({ asm: `.inst 0x${w.toString(16)}`, word: w, states: [vstate({ v, fpcr: FPCRS[next() & 15], fpsr: next() & 1 ? IDC : 0n })] });
+        const fpsr = (next() & 1 ? IDC : 0n) | (next() & 1 ? IXC : 0n);
+        groups.push({ asm: `.inst 0x${w.toString(16)}`, word: w, states: [vstate({ v, fpcr: FPCRS[next() & 15], fpsr })] });
       }
     }
     expect(diffCore(groups, runQemu(groups)).slice(0, 12)).toEqual([]);
   }, 120_000);
+});
+
+// ---- the native path against the exact path ------------------------------------------------------------
+
+/**
+ * As in fp_arith.test.ts: each state runs on the core with FPSR = 0 (the exact path, lane by lane) and
+ * with FPSR.IXC set (the native path, a vector at a time where every lane qualifies), which must agree.
+ * Lanes hold ordinary operands, and now and then an edge or random one, which sends that vector lane
+ * by lane. SIMD_FP_NATIVE_RANDOM=<n> runs a longer comparison by hand.
+ */
+describe('native path against the exact path', () => {
+  const NATIVE_RANDOM = Number(process.env.SIMD_FP_NATIVE_RANDOM ?? 1000);
+  const words: [string, number][] = [
+    ['fadd v0.2s, v1.2s, v2.2s', 0x0e22d420], ['fsub v0.2s, v1.2s, v2.2s', 0x0ea2d420], ['fmul v0.2s, v1.2s, v2.2s', 0x2e22dc20],
+    ['fmulx v0.2s, v1.2s, v2.2s', 0x0e22dc20], ['fdiv v0.2s, v1.2s, v2.2s', 0x2e22fc20], ['fmla v0.2s, v1.2s, v2.2s', 0x0e22cc20],
+    ['fmls v0.2s, v1.2s, v2.2s', 0x0ea2cc20], ['fabd v0.2s, v1.2s, v2.2s', 0x2ea2d420], ['fmul v0.2s, v1.2s, v2.s[2]', 0x0f829820],
+    ['fmla v0.2s, v1.2s, v2.s[2]', 0x0f821820], ['fmls v0.2s, v1.2s, v2.s[2]', 0x0f825820], ['fmulx v0.2s, v1.2s, v2.s[2]', 0x2f829820],
+    ['fadd v0.4s, v1.4s, v2.4s', 0x4e22d420], ['fsub v0.4s, v1.4s, v2.4s', 0x4ea2d420], ['fmul v0.4s, v1.4s, v2.4s', 0x6e22dc20],
+    ['fmulx v0.4s, v1.4s, v2.4s', 0x4e22dc20], ['fdiv v0.4s, v1.4s, v2.4s', 0x6e22fc20], ['fmla v0.4s, v1.4s, v2.4s', 0x4e22cc20],
+    ['fmls v0.4s, v1.4s, v2.4s', 0x4ea2cc20], ['fabd v0.4s, v1.4s, v2.4s', 0x6ea2d420], ['fmul v0.4s, v1.4s, v2.s[3]', 0x4fa29820],
+    ['fmla v0.4s, v1.4s, v2.s[3]', 0x4fa21820], ['fmls v0.4s, v1.4s, v2.s[3]', 0x4fa25820], ['fmulx v0.4s, v1.4s, v2.s[3]', 0x6fa29820],
+    ['fadd v0.2d, v1.2d, v2.2d', 0x4e62d420], ['fsub v0.2d, v1.2d, v2.2d', 0x4ee2d420], ['fmul v0.2d, v1.2d, v2.2d', 0x6e62dc20],
+    ['fmulx v0.2d, v1.2d, v2.2d', 0x4e62dc20], ['fdiv v0.2d, v1.2d, v2.2d', 0x6e62fc20], ['fmla v0.2d, v1.2d, v2.2d', 0x4e62cc20],
+    ['fmls v0.2d, v1.2d, v2.2d', 0x4ee2cc20], ['fabd v0.2d, v1.2d, v2.2d', 0x6ee2d420], ['fmul v0.2d, v1.2d, v2.d[1]', 0x4fc29820],
+    ['fmla v0.2d, v1.2d, v2.d[1]', 0x4fc21820], ['fmls v0.2d, v1.2d, v2.d[1]', 0x4fc25820], ['fmulx v0.2d, v1.2d, v2.d[1]', 0x6fc29820],
+  ];
+  for (const [asm, word] of words) {
+    it(`${asm}: ${NATIVE_RANDOM} states, RN with FZ and DN`, () => {
+      const dbl = asm.includes('.2d');
+      const bits = dbl ? 64 : 32;
+      const lanes = dbl ? 2 : 4;
+      const index = /\[(\d)\]/.exec(asm);
+      const next = xorshift32(0x51a7e + word);
+      const bad: string[] = [];
+      for (let k = 0; k < NATIVE_RANDOM; k++) {
+        // Lane e: Vn[e] = a, Vm[e] (or the indexed element, shared) = b, Vd[e] = the addend.
+        const ops = Array.from({ length: lanes }, () =>
+          next() % 16 === 0 ? [0, 1, 2].map(() => randomFp(next, dbl)) : ordinaryOperands(next, dbl, 3),
+        );
+        const vn = ops.map((o) => o[0]);
+        const vm = ops.map((o) => o[1]);
+        if (index) vm.fill(ops[0][1]);
+        const vd = ops.map((o) => o[2]);
+        const fpcr = [RN, DN, FZ, FZ | DN][k & 3];
+        const regs = [pack(bits, vd), pack(bits, vn), pack(bits, vm), 0n];
+        const exact = runCore(word, vstate({ v: regs, fpcr, fpsr: 0n }));
+        const native = runCore(word, vstate({ v: regs, fpcr, fpsr: IXC }));
+        if (native.v[0] !== exact.v[0] || native.fpsr !== (exact.fpsr | IXC)) {
+          const hex = (x: bigint): string => x.toString(16);
+          bad.push(`${regs.slice(0, 3).map(hex).join(' ')}: ${hex(native.v[0])} fpsr ${hex(native.fpsr)}, exact ${hex(exact.v[0])} fpsr ${hex(exact.fpsr)}`);
+        }
+      }
+      expect(bad.slice(0, 8)).toEqual([]);
+    }, 60_000);
+  }
 });
 
 describe('SIMD&FP access trap', () => {

@@ -5,11 +5,13 @@
 // Every lane is an independent FP operation on the rounding core (../softfloat.ts): FPCR.RMode/FZ/DN
 // apply to each lane and the cumulative FPSR flags collect every lane's exceptions. Results are built
 // in simd.ts's resLo:resHi and written at the end, so a destination that is also a source (FMLA's
-// addend, an aliased operand) is read before it changes.
+// addend, an aliased operand) is read before it changes. FADD, FSUB, FMUL, FMULX, FDIV and
+// single-precision FMLA/FMLS first try the rounding core's native fast path on the whole vector at
+// once (vectorNative), and go lane by lane only when some lane needs the exact path.
 import { q, sz, rm, rn, rd, l, h } from "../generated/fields_simd_fp";
-import { vLo, setVd } from "../state";
+import { vLo, setVd, vq, setVq128 } from "../state";
 import { fpcr, fpNeg, fpAbs, fpUnpack, fpProcessNaNs, fpNaNDone, fpInfinity, fpZero, fpSignBit, FP_INFINITY, FP_ZERO } from "../fp";
-import { fpAdd, fpMul, fpDiv, fpMulAdd } from "../softfloat";
+import { fpAdd, fpMul, fpDiv, fpMulAdd, fpVec, fpAddVec, fpMulVec, fpDivVec, fpMulAddVec32 } from "../softfloat";
 import { elemU, put, clearResult, writeResult } from "../simd";
 
 // ---- Constants ----------------------------------------------------------------------------------------
@@ -112,6 +114,31 @@ function fpOp(op: u32, x: u64, y: u64, acc: u64, dbl: bool, cr: u32): u64 {
   }
 }
 
+/**
+ * The whole vector through the native fast path, for the operations that have one (FMULX is FMUL
+ * except for infinity times zero, whose NaN the native path refuses): true when Vd has been written,
+ * false (nothing written) when the lanes must go one by one. `y` is Vm, or the by-element operand in
+ * every lane.
+ */
+function vectorNative(op: u32, x: v128, y: v128, d: u32, dbl: bool, full: bool, cr: u32): bool {
+  let done = false;
+  switch (op) {
+    case OP_ADD: done = fpAddVec(x, y, false, dbl, full, cr); break;
+    case OP_SUB: done = fpAddVec(x, y, true, dbl, full, cr); break;
+    case OP_MUL:
+    case OP_MULX: done = fpMulVec(x, y, dbl, full, cr); break;
+    case OP_DIV: done = fpDivVec(x, y, dbl, full, cr); break;
+    case OP_MLA: done = !dbl && fpMulAddVec32(vq(d), x, y, full, cr); break;
+    case OP_MLS: done = !dbl && fpMulAddVec32(vq(d), v128.xor(x, i32x4.splat(0x80000000)), y, full, cr); break;
+    default: break;
+  }
+  if (done) {
+    if (full) setVq128(d, fpVec);
+    else setVd(d, i64x2.extract_lane(fpVec, 0));
+  }
+  return done;
+}
+
 // ---- Vector, scalar and by-element shapes ---------------------------------------------------------------
 
 /** Three same, vector: Vd[e] = op(Vn[e], Vm[e]) for 2S, 4S or 2D (2D needs Q = 1, checked by decode). */
@@ -123,6 +150,7 @@ function vector3(i: u32, op: u32): void {
   const m = rm(i);
   const d = rd(i);
   const cr = fpcr();
+  if (vectorNative(op, vq(n), vq(m), d, dbl, q(i) != 0, cr)) return;
   clearResult();
   for (let e: u32 = 0; e < elements; e++) {
     put(e, esz, fpOp(op, elemU(n, e, esz), elemU(m, e, esz), elemU(d, e, esz), dbl, cr));
@@ -151,6 +179,7 @@ function vectorElem(i: u32, op: u32): void {
   const d = rd(i);
   const cr = fpcr();
   const y = elemU(rm(i), elementIndex(i), esz);
+  if (vectorNative(op, vq(n), dbl ? i64x2.splat(y) : i32x4.splat(<u32>y), d, dbl, q(i) != 0, cr)) return;
   clearResult();
   for (let e: u32 = 0; e < elements; e++) {
     put(e, esz, fpOp(op, elemU(n, e, esz), y, elemU(d, e, esz), dbl, cr));
