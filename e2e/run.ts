@@ -3,14 +3,15 @@
 // summary "N passed, N failed"; exits non-zero if anything failed.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), E2E_FILTER (run only tests whose name contains
-// it), E2E_URL (test an app already served there, e.g. `vite` at http://127.0.0.1:5173/, instead of dist/).
-import { existsSync, mkdirSync } from 'node:fs';
+// it), E2E_URL (test an app already served there, e.g. `vite` at http://127.0.0.1:5173/, instead of dist/),
+// E2E_DOCS=1 (copy the screenshot set docs/browser.md shows into docs/screenshots/ after a green run).
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, launchChromium } from './chromium';
 import { serveStatic } from './server';
-import { tests } from './tests';
+import { DOC_SCREENSHOTS, tests } from './tests';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
       };
       const t0 = Date.now();
       try {
-        await test.run({ page, baseUrl: server.url, screenshot });
+        await test.run({ page, baseUrl: server.url, screenshot, outputDir: results });
         if (pageErrors.length > 0) throw new Error(`errors on the page:\n${pageErrors.join('\n')}`);
         passed++;
         console.log(`  ✓ ${test.name} (${Date.now() - t0} ms)`);
@@ -83,6 +84,16 @@ async function main(): Promise<number> {
     await server.close();
   }
   console.log(`${passed} passed, ${failed} failed`);
+  if (process.env['E2E_DOCS'] === '1' && failed === 0) {
+    const docs = join(root, 'docs', 'screenshots');
+    mkdirSync(docs, { recursive: true });
+    for (const name of DOC_SCREENSHOTS) {
+      const from = join(results, `${name}.png`);
+      if (existsSync(from)) copyFileSync(from, join(docs, `${name}.png`));
+      else console.log(`e2e: no ${name}.png to copy into docs/screenshots (was its test filtered out?)`);
+    }
+    console.log(`e2e: copied the screenshot set into ${docs}`);
+  }
   return failed === 0 && passed > 0 ? 0 : 1;
 }
 

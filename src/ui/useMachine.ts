@@ -1,22 +1,33 @@
-// Starts the machine worker and keeps the latest state digest in React state. UART bytes bypass
-// React and go straight to the console's sink, which xterm renders on its own schedule.
+// Starts the machine worker and keeps the latest state digest and CPU snapshot in React state. UART
+// bytes bypass React and go straight to the console's sink, which xterm renders on its own schedule;
+// trail events go to a sink too, so the page decides how many rows it keeps.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
-import { emptyDigest, type MachineWorkerApi, type StateDigest, type Update } from '../worker/protocol';
+import { emptyDigest, type CpuSnapshot, type MachineWorkerApi, type StateDigest, type TrailEvent, type Update } from '../worker/protocol';
 
 export interface MachineHandle {
   api: Comlink.Remote<MachineWorkerApi>;
 }
 
 export interface MachineSinks {
-  /** A new boot or reset began: clear the console and the log. */
+  /** A new boot or reset began: clear the console, the log and the trail. */
   restart(): void;
   output(bytes: Uint8Array): void;
   log(lines: string[]): void;
+  /** New trail events (oldest first) and how many were lost before them. */
+  trail(events: TrailEvent[], lost: number): void;
 }
 
-export function useMachine(sinks: MachineSinks): { machine: MachineHandle | null; digest: StateDigest } {
+export interface MachineView {
+  machine: MachineHandle | null;
+  digest: StateDigest;
+  /** The newest CPU snapshot (null before the first boot). */
+  cpu: CpuSnapshot | null;
+}
+
+export function useMachine(sinks: MachineSinks): MachineView {
   const [digest, setDigest] = useState<StateDigest>(emptyDigest);
+  const [cpu, setCpu] = useState<CpuSnapshot | null>(null);
   const [machine, setMachine] = useState<MachineHandle | null>(null);
   const sinksRef = useRef(sinks);
   sinksRef.current = sinks;
@@ -31,9 +42,12 @@ export function useMachine(sinks: MachineSinks): { machine: MachineHandle | null
       if (u.digest.bootId !== bootId) {
         bootId = u.digest.bootId;
         sinksRef.current.restart();
+        setCpu(null);
       }
       if (u.uart.length > 0) sinksRef.current.output(u.uart);
       if (u.log.length > 0) sinksRef.current.log(u.log);
+      if (u.trail.length > 0 || u.trailLost > 0) sinksRef.current.trail(u.trail, u.trailLost);
+      if (u.cpu) setCpu(u.cpu);
       setDigest(u.digest);
     };
     void api.connect(new URL('.', document.baseURI).href, Comlink.proxy(onUpdate)).then(() => {
@@ -46,5 +60,5 @@ export function useMachine(sinks: MachineSinks): { machine: MachineHandle | null
     };
   }, []);
 
-  return useMemo(() => ({ machine, digest }), [machine, digest]);
+  return useMemo(() => ({ machine, digest, cpu }), [machine, digest, cpu]);
 }

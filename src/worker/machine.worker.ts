@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import wasmUrl from '../../build/core.wasm?url';
 import { concatBytes } from '../machine/bytes';
 import { MachineSession } from './session';
-import type { BootSpec, MachineWorkerApi, Update, UpdateListener } from './protocol';
+import type { BootSpec, CpuSnapshot, DisasmLine, MachineWorkerApi, MemoryResult, StepResult, TrailBreak, Update, UpdateListener } from './protocol';
 
 async function loadCore(): Promise<WebAssembly.Module> {
   const res = await fetch(wasmUrl);
@@ -72,6 +72,33 @@ const api: MachineWorkerApi = {
   reset: () => session.reset(),
   async sendInput(bytes: Uint8Array): Promise<void> {
     session.sendInput(bytes);
+  },
+  async powerOff(): Promise<void> {
+    session.powerOff();
+  },
+  async step(n: number): Promise<StepResult> {
+    return session.step(n);
+  },
+  async setBreakpoints(pcs: bigint[]): Promise<void> {
+    session.setBreakpoints(pcs);
+  },
+  async stepOver(): Promise<void> {
+    session.stepOver();
+  },
+  async runTo(pc: bigint): Promise<void> {
+    session.runTo(pc);
+  },
+  async setTrailBreak(rule: TrailBreak | null): Promise<void> {
+    session.setTrailBreak(rule);
+  },
+  async inspect(): Promise<CpuSnapshot | null> {
+    return session.inspect();
+  },
+  async readMemory(addr: bigint, len: number, virtual: { el: number } | null): Promise<MemoryResult> {
+    return session.readMemory(addr, len, virtual);
+  },
+  async disassemble(addr: bigint, count: number, virtual: { el: number } | null): Promise<DisasmLine[]> {
+    return session.disassemble(addr, count, virtual);
   },
 };
 

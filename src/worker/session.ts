@@ -10,9 +10,17 @@
 //
 // Nothing here touches worker globals: machine.worker.ts injects how to compile the core and fetch
 // files, so this class can also run under Node.
+import * as L from '../core/layout';
 import { concatBytes } from '../machine/bytes';
+import { inspectCpu, readMemory, type CpuSnapshot } from '../machine/inspect';
 import { Machine, type MachineImages, type MachineOptions } from '../machine/machine';
-import { emptyDigest, type BootSpec, type DownloadProgress, type ImageEntry, type RunState, type StateDigest, type Update, type UpdateListener } from './protocol';
+import type { TrailBreak, TrailEvent } from '../machine/trail';
+import { disassembleWord } from '../ui/disasm-adapter';
+import { stepOverReturn } from '../ui/debug-format';
+import {
+  emptyDigest, type BootSpec, type DisasmLine, type DownloadProgress, type ImageEntry, type MemoryResult, type PauseReason, type RunState,
+  type StateDigest, type StepResult, type Update, type UpdateListener,
+} from './protocol';
 
 export interface SessionHost {
   /** The compiled core (build/core.wasm); called once per session and cached. */
@@ -37,6 +45,20 @@ const UPDATE_MS = 33;
 const MAX_SLEEP_MS = 1000;
 /** Log lines kept per update when a guest floods the log; the rest are summarised. */
 const MAX_LOG_LINES = 200;
+/**
+ * Trail events kept for one update (the newest; older ones count as lost). A Linux shell loop takes
+ * tens of thousands of exceptions a second; more rows than this per update would only cost the page
+ * time to clone and render what nobody can read at that speed.
+ */
+const MAX_TRAIL_PER_UPDATE = 200;
+/** How often a running machine's CPU snapshot goes out (a stopped one's goes with every update). */
+const CPU_RUNNING_MS = 250;
+/** Instructions one step() call may ask for, and the chunk it runs them in. */
+const MAX_STEP = 100_000_000;
+const STEP_CHUNK = 1_000_000;
+/** The largest readMemory / disassemble request (a debugger view, not a memory dump). */
+const MAX_READ = 65_536;
+const MAX_DISASM = 1024;
 
 interface Booted {
   name: string;
@@ -83,6 +105,22 @@ export class MachineSession {
   private updateInFlight = false;
   private updatePending = false;
   private updateTimer: ReturnType<typeof setTimeout> | null = null;
+  private updates = 0;
+
+  private pauseReason: PauseReason | null = null;
+  /** The user's PC breakpoints (at most BREAK_MAX - 1: a step over needs one more for its target). */
+  private breakpoints: bigint[] = [];
+  /**
+   * A step over or run to cursor under way: the address it runs to (armed in the core's breakpoint
+   * comparator instead of the user's), and for a step over the EL and SP the call must return to.
+   */
+  private runningTo: { pc: bigint; frame: { el: number; sp: bigint } | null } | null = null;
+  private trailBreak: TrailBreak | null = null;
+  private trail: TrailEvent[] = [];
+  private trailLost = 0;
+  /** Host ms when the last CPU snapshot went out, and whether one is due regardless (state changed). */
+  private lastCpuAt = -Infinity;
+  private cpuDue = true;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -102,6 +140,8 @@ export class MachineSession {
     this.error = null;
     this.uart = [];
     this.log = [];
+    this.trail = [];
+    this.trailLost = 0;
     this.pushUpdate();
     try {
       const booted = await this.resolve(spec);
@@ -116,13 +156,21 @@ export class MachineSession {
   pause(): void {
     if (this.state !== 'running' && this.state !== 'idle') return;
     this.endSleep();
+    this.pauseAt('user');
+  }
+
+  private pauseAt(reason: PauseReason): void {
+    this.endRunTo();
     this.state = 'paused';
+    this.pauseReason = reason;
+    this.cpuDue = true;
     this.pushUpdate();
   }
 
   resume(): void {
     if (this.state !== 'paused' || !this.machine) return;
     this.state = 'running';
+    this.pauseReason = null;
     this.lastUpdateAt = this.host.now();
     this.scheduleSlice();
     this.pushUpdate();
@@ -147,9 +195,13 @@ export class MachineSession {
       this.bootId++;
       this.uart = [];
       this.log = [];
+      this.trail = [];
+      this.trailLost = 0;
     }
     this.error = null;
+    this.endRunTo();
     m.reset();
+    this.applyDebugState(m);
     this.pushLog(`[armlab] reset: restarting ${booted.name}${byUser ? '' : ' (the guest asked for it)'}`);
     this.startRunning();
   }
@@ -169,6 +221,181 @@ export class MachineSession {
     this.scheduleUpdate();
   }
 
+  /** Powers the machine off as PSCI SYSTEM_OFF would; reset() starts it again. */
+  powerOff(): void {
+    const m = this.machine;
+    if (!m || this.state === 'powered-off' || this.state === 'booting') return;
+    this.endSleep();
+    this.drainTrail(m);
+    this.endRunTo();
+    this.state = 'powered-off';
+    this.pauseReason = null;
+    this.cpuDue = true;
+    this.pushLog('[armlab] powered off by the user');
+    this.pushUpdate();
+  }
+
+  /**
+   * Runs n instructions of a paused machine, which stays paused (unless it powers off or fails). A
+   * WFI with a timer armed lets the guest's time pass to the deadline, as running would; one that
+   * only input can end stops the step.
+   */
+  step(n: number): StepResult {
+    const m = this.machine;
+    if (!m || this.state !== 'paused') return { executed: 0, reason: 'not-paused' };
+    let remaining = Math.min(MAX_STEP, Math.max(0, Math.floor(n)));
+    let executed = 0;
+    let reason: StepResult['reason'] = 'done';
+    while (remaining > 0) {
+      let r: ReturnType<Machine['run']>;
+      try {
+        r = m.run(Math.min(remaining, STEP_CHUNK));
+      } catch (e) {
+        this.fail(e);
+        return { executed, reason: 'stuck' };
+      }
+      executed += r.executed;
+      remaining -= r.executed;
+      this.drainTrail(m);
+      if (r.reason === 'budget') {
+        if (r.executed === 0) break; // nothing more will happen
+        continue;
+      }
+      if (r.reason === 'idle') {
+        const ticks = m.idleTicks();
+        if (ticks === null) {
+          reason = 'idle';
+          break;
+        }
+        m.skipIdle(ticks);
+        continue;
+      }
+      reason = r.reason;
+      break;
+    }
+    this.executed += executed;
+    this.cpuDue = true;
+    if (reason === 'poweroff') {
+      this.state = 'powered-off';
+      this.pauseReason = null;
+      this.pushLog('[armlab] the guest powered the machine off');
+    } else if (reason === 'stuck') {
+      this.state = 'error';
+      this.error = 'the CPU is stuck in an exception loop (see the machine log)';
+    } else if (reason === 'reset') {
+      // PSCI SYSTEM_RESET while stepping: power-cycle, but stay paused at the first instruction.
+      m.reset();
+      this.applyDebugState(m);
+      this.pushLog('[armlab] reset: the guest asked for it');
+      this.pauseReason = 'step';
+    } else {
+      this.pauseReason = reason === 'breakpoint' || reason === 'trap' ? reason : 'step';
+    }
+    this.pushUpdate();
+    return { executed, reason };
+  }
+
+  setBreakpoints(pcs: readonly bigint[]): void {
+    const unique = [...new Set(pcs.map((pc) => BigInt.asUintN(64, pc)))];
+    if (unique.length > L.BREAK_MAX - 1) {
+      throw new Error(`at most ${L.BREAK_MAX - 1} breakpoints at once; ${unique.length} were asked for`);
+    }
+    this.breakpoints = unique;
+    this.armBreakpoints();
+    this.scheduleUpdate();
+  }
+
+  /** See MachineWorkerApi.stepOver. */
+  stepOver(): void {
+    const m = this.machine;
+    if (!m || this.state !== 'paused') return;
+    const pc = m.core.pc;
+    const el = m.core.el;
+    const r = readMemory(m.core, pc, 4, { el });
+    const ret = 'bytes' in r ? stepOverReturn((r.bytes[0]! | (r.bytes[1]! << 8) | (r.bytes[2]! << 16) | (r.bytes[3]! << 24)) >>> 0, pc) : null;
+    if (ret === null) {
+      this.step(1);
+      return;
+    }
+    const sp = m.core.spsel === 0 ? m.core.spEl(0) : m.core.spEl(el);
+    this.startRunTo(ret, { el, sp });
+  }
+
+  /** See MachineWorkerApi.runTo. */
+  runTo(pc: bigint): void {
+    const m = this.machine;
+    if (!m || this.state !== 'paused') return;
+    this.startRunTo(BigInt.asUintN(64, pc), null);
+  }
+
+  private startRunTo(pc: bigint, frame: { el: number; sp: bigint } | null): void {
+    this.runningTo = { pc, frame };
+    this.armBreakpoints();
+    this.state = 'running';
+    this.pauseReason = null;
+    this.lastUpdateAt = this.host.now();
+    this.scheduleSlice();
+    this.pushUpdate();
+  }
+
+  /** Ends a step over / run to cursor (arrived or interrupted): the user's breakpoint is armed again. */
+  private endRunTo(): void {
+    if (!this.runningTo) return;
+    this.runningTo = null;
+    this.armBreakpoints();
+  }
+
+  /** The core's breakpoint table: the user's, plus a step over's / run to cursor's target. */
+  private armBreakpoints(): void {
+    const pcs = this.runningTo ? [...this.breakpoints, this.runningTo.pc] : this.breakpoints;
+    this.machine?.core.setBreakpoints(pcs);
+  }
+
+  /** At a breakpoint stop during a run-to: whether this is where it was going (else run on). */
+  private arrived(m: Machine): boolean {
+    const to = this.runningTo;
+    if (!to || m.core.pc !== to.pc) return true; // not ours: a stop is a stop
+    if (!to.frame) return true;
+    const sp = m.core.spsel === 0 ? m.core.spEl(0) : m.core.spEl(m.core.el);
+    // The same EL, and the callee's frame popped (a recursive call passes here deeper down first).
+    return m.core.el === to.frame.el && sp >= to.frame.sp;
+  }
+
+  setTrailBreak(rule: TrailBreak | null): void {
+    this.trailBreak = rule && rule.kinds.length > 0 && rule.els.length > 0 ? { kinds: [...rule.kinds], els: [...rule.els] } : null;
+    if (this.machine) this.machine.setTrailBreak(this.trailBreak);
+    this.scheduleUpdate();
+  }
+
+  inspect(): CpuSnapshot | null {
+    return this.machine ? inspectCpu(this.machine.core) : null;
+  }
+
+  readMemory(addr: bigint, len: number, virtual: { el: number } | null): MemoryResult {
+    const m = this.machine;
+    if (!m) return { error: 'no machine' };
+    const n = Math.floor(len);
+    if (!(n >= 0 && n <= MAX_READ)) return { error: `can read 0..${MAX_READ} bytes at a time, not ${len}` };
+    if (virtual && !(virtual.el >= 0 && virtual.el <= 2)) return { error: `no EL${virtual.el}` };
+    return readMemory(m.core, BigInt.asUintN(64, addr), n, virtual);
+  }
+
+  disassemble(addr: bigint, count: number, virtual: { el: number } | null): DisasmLine[] {
+    const lines: DisasmLine[] = [];
+    const n = Math.min(MAX_DISASM, Math.max(0, Math.floor(count)));
+    for (let i = 0; i < n; i++) {
+      const a = BigInt.asUintN(64, addr + BigInt(i * 4));
+      const r = this.readMemory(a, 4, virtual);
+      if ('error' in r) {
+        lines.push({ addr: a, word: null, text: '??', error: r.error });
+        continue;
+      }
+      const word = (r.bytes[0]! | (r.bytes[1]! << 8) | (r.bytes[2]! << 16) | (r.bytes[3]! << 24)) >>> 0;
+      lines.push({ addr: a, word, text: disassembleWord(word, a) });
+    }
+    return lines;
+  }
+
   digest(): StateDigest {
     const d = emptyDigest();
     d.state = this.state;
@@ -179,6 +406,11 @@ export class MachineSession {
     d.download = this.state === 'booting' ? this.download : null;
     d.mips = this.mips;
     d.load = this.load;
+    d.pauseReason = this.state === 'paused' ? this.pauseReason : null;
+    d.breakpoints = [...this.breakpoints];
+    d.runningTo = this.runningTo?.pc ?? null;
+    d.trailBreak = this.trailBreak;
+    d.updates = this.updates;
     const m = this.machine;
     if (m) {
       const s = m.stats();
@@ -187,6 +419,9 @@ export class MachineSession {
       d.unimplemented = Number(s.unimplemented);
       d.el = m.core.el;
       d.pc = m.core.pc;
+      // The generic timer counts instructions >> CFG_CNT_SHIFT (the machine's fixed ratio).
+      const shift = BigInt(m.core.view.getUint32(L.STATE_BASE + L.OFF_CFG_CNT_SHIFT, true) & 63);
+      d.guestSeconds = Number(s.instructions >> shift) / m.counterHz;
     }
     return d;
   }
@@ -215,6 +450,8 @@ export class MachineSession {
   private async resolve(spec: BootSpec): Promise<Booted> {
     if (!('imageId' in spec)) {
       const images: MachineImages = { kernel: spec.kernel };
+      const size = spec.kernel.length + (spec.initrd?.length ?? 0) + (spec.dtb?.length ?? 0);
+      this.download = { files: [spec.name], loaded: size, total: size, stage: 'prepare' };
       if (spec.initrd) images.initrd = spec.initrd;
       if (spec.dtb) images.dtb = spec.dtb;
       const options = this.baseOptions();
@@ -234,7 +471,7 @@ export class MachineSession {
     const progress = (): void => {
       const sum = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0);
       const total = totals.every((t) => t !== null) ? sum(totals as number[]) : null;
-      this.download = { files: names, loaded: sum(loaded), total };
+      this.download = { files: names, loaded: sum(loaded), total, stage: 'download' };
       this.scheduleUpdate();
     };
     progress();
@@ -252,9 +489,9 @@ export class MachineSession {
     if (initrd) images.initrd = initrd;
     if (dtb) images.dtb = dtb;
     const options = this.baseOptions();
-    options.el = entry.el;
-    options.ramMiB = entry.ramMiB;
-    options.cmdline = entry.cmdline;
+    options.el = spec.el ?? entry.el;
+    options.ramMiB = spec.ramMiB ?? entry.ramMiB;
+    options.cmdline = spec.cmdline ?? entry.cmdline;
     return { name: entry.name, images, options };
   }
 
@@ -267,6 +504,11 @@ export class MachineSession {
   }
 
   private async start(booted: Booted, gen: number): Promise<void> {
+    if (this.download) {
+      // Decompressing a kernel takes a moment: say so before the worker is busy with it.
+      this.download = { ...this.download, stage: 'prepare' };
+      this.pushUpdate();
+    }
     const module = await this.coreModule();
     if (gen !== this.generation) return;
     const m = await Machine.create(module, booted.options);
@@ -280,6 +522,7 @@ export class MachineSession {
       if (gen === this.generation) this.pushLog(line);
     });
     m.load(booted.images);
+    this.applyDebugState(m);
     this.download = null;
     this.machine = m;
     this.booted = booted;
@@ -287,8 +530,29 @@ export class MachineSession {
     this.startRunning();
   }
 
+  /** The breakpoint and pause-on-match rule outlive boots and resets: set them on the (new) machine. */
+  private applyDebugState(m: Machine): void {
+    m.core.setBreakpoints(this.runningTo ? [...this.breakpoints, this.runningTo.pc] : this.breakpoints);
+    m.setTrailBreak(this.trailBreak);
+  }
+
+  /** Moves the machine's new trail events to the next update, keeping at most MAX_TRAIL_PER_UPDATE. */
+  private drainTrail(m: Machine): void {
+    const { events, lost } = m.drainTrail();
+    this.trailLost += lost;
+    if (events.length === 0) return;
+    for (const e of events) this.trail.push(e);
+    const over = this.trail.length - MAX_TRAIL_PER_UPDATE;
+    if (over > 0) {
+      this.trail.splice(0, over);
+      this.trailLost += over;
+    }
+  }
+
   private startRunning(): void {
     this.state = 'running';
+    this.pauseReason = null;
+    this.cpuDue = true;
     this.mips = 0;
     this.load = 0;
     this.lastUpdateExecuted = this.executed;
@@ -299,11 +563,14 @@ export class MachineSession {
   }
 
   private stopMachine(): void {
+    this.endRunTo();
     this.generation++;
     this.clearIdleTimer();
     this.sleepingSince = null;
     this.download = null;
     this.machine = null;
+    this.pauseReason = null;
+    this.cpuDue = true;
     this.mips = 0;
     this.load = 0;
   }
@@ -311,8 +578,11 @@ export class MachineSession {
   private fail(e: unknown): void {
     this.clearIdleTimer();
     this.sleepingSince = null;
+    this.endRunTo();
     this.state = 'error';
-    this.error = e instanceof Error ? e.message : String(e);
+    this.cpuDue = true;
+    // A bad image (ImageError) explains itself; anything else gets its class name for context.
+    this.error = e instanceof Error ? (e.name === 'Error' || e.name === 'ImageError' ? e.message : `${e.name}: ${e.message}`) : String(e);
     this.pushLog(`[armlab] error: ${this.error}`);
     this.pushUpdate();
   }
@@ -341,6 +611,7 @@ export class MachineSession {
       this.fail(e);
       return;
     }
+    this.drainTrail(m);
     const ms = this.host.now() - t0;
     this.executed += result.executed;
     this.busyMs += ms;
@@ -351,7 +622,9 @@ export class MachineSession {
         this.scheduleUpdate();
         return;
       case 'poweroff':
+        this.endRunTo();
         this.state = 'powered-off';
+        this.cpuDue = true;
         this.pushLog('[armlab] the guest powered the machine off');
         this.pushUpdate();
         return;
@@ -361,13 +634,22 @@ export class MachineSession {
         return;
       case 'stuck':
         // The machine logged why (an exception re-entering its own vector); only a reset helps.
+        this.endRunTo();
         this.state = 'error';
         this.error = 'the CPU is stuck in an exception loop (see the machine log)';
+        this.cpuDue = true;
         this.pushUpdate();
         return;
       case 'breakpoint':
-        this.state = 'paused';
-        this.pushUpdate();
+        if (this.runningTo && !this.arrived(m)) {
+          this.scheduleSlice(); // run() does not stop on the first instruction, so this goes on
+          this.scheduleUpdate();
+          return;
+        }
+        this.pauseAt(this.runningTo ? 'step' : 'breakpoint');
+        return;
+      case 'trap':
+        this.pauseAt('trap');
         return;
       case 'idle':
         this.sleep(m);
@@ -487,9 +769,22 @@ export class MachineSession {
       this.log.push(`[armlab] ${this.logDropped} more log lines dropped`);
       this.logDropped = 0;
     }
-    const update: Update = { uart: concatBytes(this.uart), log: this.log, digest };
+    // The CPU snapshot: with every update of a stopped machine, a few times a second of a running one.
+    let cpu: CpuSnapshot | null = null;
+    const m = this.machine;
+    const stopped = this.state !== 'running' && this.state !== 'idle';
+    if (m && (stopped || this.cpuDue || now - this.lastCpuAt >= CPU_RUNNING_MS)) {
+      cpu = inspectCpu(m.core);
+      this.lastCpuAt = now;
+      this.cpuDue = false;
+    }
+    this.updates++;
+    digest.updates = this.updates;
+    const update: Update = { uart: concatBytes(this.uart), log: this.log, digest, cpu, trail: this.trail, trailLost: this.trailLost };
     this.uart = [];
     this.log = [];
+    this.trail = [];
+    this.trailLost = 0;
     // Wait for the UI to take this update before sending the next: if the page falls behind (a
     // guest flooding the console), output accumulates here into fewer, larger updates.
     this.updateInFlight = true;
