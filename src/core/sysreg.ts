@@ -297,7 +297,9 @@ export function writeSpecial(minEl: u32, key: u32, v: u64): void {
     case K_SCTLR_EL1: writeSctlr(SR_SCTLR_EL1, v); return;
     case K_SCTLR_EL2: writeSctlr(SR_SCTLR_EL2, v); return;
     case K_HCR_EL2:
-      setSr(SR_HCR_EL2, v);
+      // ARMv8.0 defines bits 33:0 (up to ID and CD); the rest (E2H, TLOR, APK/API, ATA, ...) belong
+      // to later extensions this CPU does not have and are RES0: writes to them are ignored.
+      setSr(SR_HCR_EL2, v & 0x3_ffff_ffff);
       updateRegime();
       tlbFlushEl10(); // VM, TGE and DC change the EL1&0 translation
       requestEventCheck(); // IMO/FMO/AMO, TGE and VI/VF/VSE change interrupt delivery

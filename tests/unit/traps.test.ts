@@ -171,3 +171,13 @@ describe('virtual interrupts from HCR_EL2', () => {
     expect(c.run(5)).toBe(L.EXIT_WFI);
   });
 });
+
+describe('HCR_EL2 write mask', () => {
+  it('keeps the ARMv8.0 bits (33:0) and ignores later extensions\' bits (APK, API, ATA, E2H)', async () => {
+    const c = await testCore({ el: 2 });
+    load(c, assemble(['msr hcr_el2, x1', 'mrs x2, hcr_el2']));
+    c.setX(1, (1n << 56n) | (1n << 41n) | (1n << 40n) | (1n << 34n) | (1n << 31n) | (1n << 33n) | 1n);
+    c.run(2);
+    expect(c.x(2)).toBe((1n << 33n) | (1n << 31n) | 1n);
+  });
+});
