@@ -6,6 +6,7 @@
 // log into readable log lines, batches UART output, and maps the core's exit codes to the reasons a
 // caller (the CLI, the browser worker) cares about.
 import { describeEsr } from './esr';
+import { ecName } from './sysreg-fields';
 import { readTrailEntry, trailBreakMask, type TrailEvent, type TrailBreak } from './trail';
 import {
   encodeSnapshot, decodeSnapshot, encodeRam, decodeRam, jsonSection, parseJsonSection, sameShape, SnapshotError,
@@ -88,23 +89,6 @@ const MAX_DISTINCT_EVENTS = 500;
 
 const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
-const EC_NAMES: Record<number, string> = {
-  0x00: 'UNKNOWN',
-  0x01: 'WFx',
-  0x07: 'FP access',
-  0x0e: 'illegal state',
-  0x15: 'SVC',
-  0x16: 'HVC',
-  0x17: 'SMC',
-  0x18: 'MSR/MRS',
-  0x20: 'instruction abort (lower EL)',
-  0x21: 'instruction abort',
-  0x22: 'PC alignment',
-  0x24: 'data abort (lower EL)',
-  0x25: 'data abort',
-  0x26: 'SP alignment',
-  0x3c: 'BRK',
-};
 const VEC_NAMES = ['sync', 'IRQ', 'FIQ', 'SError'];
 
 export class Machine {
@@ -594,7 +578,7 @@ export class Machine {
       } else if (this.traceExceptions && e.kind === L.EV_EXCEPTION) {
         const d = e.data >>> 0;
         const ec = (d >>> 16) & 0x3f;
-        const name = EC_NAMES[ec] ? ` (${EC_NAMES[ec]})` : '';
+        const name = ` (${ecName(ec)})`;
         const vec = VEC_NAMES[(d >>> 24) & 3];
         this.log(`exception ${vec} EC=${hex(ec)}${name} EL${(d >>> 26) & 3} -> EL${(d >>> 28) & 3} at pc ${hex(e.pc)} ISS[15:0]=${hex(d & 0xffff)}`);
       } else if (this.traceExceptions && e.kind === L.EV_ERET) {

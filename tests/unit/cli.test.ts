@@ -154,7 +154,7 @@ describe('armlab command (spawned)', () => {
   it('exits 5 with an explanation when the CPU is stuck in an exception loop', () => {
     const r = armlab(['run', '--kernel', file('udf.elf', programElf([0x00000000]))]); // UDF, no vectors
     expect(r.code).toBe(EXIT.stuck);
-    expect(r.stderr[0]).toMatch(/^armlab: the CPU is stuck: EC 0x21 \(instruction abort from the same EL\).*VBAR_EL2 = 0x0/);
+    expect(r.stderr[0]).toMatch(/^armlab: the CPU is stuck: EC 0x21 \(Instruction abort, same EL\).*VBAR_EL2 = 0x0/);
   });
   it('stops at --max-insns with exit 3', () => {
     const r = armlab(['run', '--kernel', file('loop.elf', programElf(LOOP)), '--max-insns', '1000']);
