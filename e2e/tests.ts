@@ -1,12 +1,14 @@
 // End-to-end tests of the built app: each gets a fresh page at 1280x720 and drives it like a user,
 // reading the console and state through window.__armlab (src/ui/testHook.ts).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { PauseReason, RunState } from '../src/worker/protocol';
+import { Machine } from '../src/machine/machine';
+import { coreModuleSync } from '../src/machine/wasm-node';
 import type {} from '../src/ui/testHook';
 
 export interface TestContext {
@@ -22,6 +24,7 @@ export interface TestContext {
 /** The screenshots docs/browser.md shows (E2E_DOCS=1 copies them into docs/screenshots/). */
 export const DOC_SCREENSHOTS = [
   'linux-booting', 'linux-shell', 'lab-el-view', 'lab-el-view-el2', 'lab-trail', 'lab-trail-el2-stop', 'lab-debugger', 'own-images', 'lab-dark', 'lab-light-projector',
+  'snapshots-saved', 'migration-source-moved',
 ] as const;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -172,6 +175,61 @@ interface TraceEvent {
   tid: number;
   dur?: number;
   args?: { name?: string };
+}
+
+
+// ---- Snapshots and migration ----------------------------------------------------------------------
+
+/** The Snapshots tab's migration status as plain data (window.__armlab.migration()). */
+async function migrationOf(page: Page): Promise<{ phase: string; rounds: number; bytes: number; downtimeMs: number | null; message: string | null }> {
+  return page.evaluate(() => {
+    const m = window.__armlab!.migration();
+    return { phase: m.phase, rounds: m.rounds, bytes: m.bytes, downtimeMs: m.downtimeMs, message: m.message };
+  });
+}
+
+/** Opens a second page of the same browser context (same BroadcastChannel and IndexedDB) ready to receive. */
+async function receivingPage(page: Page, baseUrl: string): Promise<Page> {
+  const other = await page.context().newPage();
+  await open(other, baseUrl, '?receive=1');
+  await waitFor(other, 'the second page to offer to receive', () => other.evaluate(() => window.__armlab!.migration().receiving), 10_000);
+  return other;
+}
+
+/**
+ * Moves the machine of `from` to `to` (which must be receiving) with the Snapshots tab's button, waits
+ * until `to` runs it and `from` says it moved; returns the figures both tabs show.
+ */
+async function migrate(from: Page, to: Page, mode: 'warm' | 'live'): Promise<{ rounds: number; bytes: number; downtimeMs: number; received: number }> {
+  await from.click('[data-testid=tab-snapshots]');
+  await from.click(`[data-testid=migrate-${mode}]`);
+  await waitFor(to, 'the machine to arrive', async () => (await migrationOf(to)).phase === 'arrived', 60_000);
+  await waitFor(from, 'the source to say it moved', async () => (await migrationOf(from)).phase === 'moved', 30_000);
+  await from.waitForSelector('[data-testid=moved]', { timeout: 5_000 });
+  const src = await migrationOf(from);
+  const dst = await migrationOf(to);
+  check((await digest(from)).state === 'empty', 'the source should no longer run the machine');
+  const st = (await digest(to)).state;
+  check(st === 'running' || st === 'idle', `the destination should run the machine, not be ${st}`);
+  check(src.downtimeMs !== null && dst.downtimeMs === src.downtimeMs, `both tabs should show the same downtime (${src.downtimeMs}, ${dst.downtimeMs})`);
+  if (mode === 'live') check(src.rounds >= 1 && dst.rounds === src.rounds, `live: rounds sent ${src.rounds}, received ${dst.rounds}`);
+  check(dst.bytes === src.bytes, `bytes sent ${src.bytes}, received ${dst.bytes}`);
+  return { rounds: src.rounds, bytes: src.bytes, downtimeMs: src.downtimeMs!, received: dst.bytes };
+}
+
+const LINUX_OPTIONS = { el: 2, ramMiB: 256, cmdline: 'console=ttyAMA0' } as const;
+
+/** Runs a Node-side machine until its console output (collected in out()) includes text. */
+function runUntil(m: Machine, out: () => string, text: string, maxSlices = 600): void {
+  for (let i = 0; i < maxSlices && !out().includes(text); i++) m.run(1_000_000);
+  if (!out().includes(text)) throw new Error(`Node: no ${JSON.stringify(text)} in the output:\n${out().slice(-500)}`);
+}
+
+function collect(m: Machine): () => string {
+  let text = '';
+  const dec = new TextDecoder();
+  m.onOutput((b) => (text += dec.decode(b, { stream: true })));
+  return () => text;
 }
 
 export const tests: E2eTest[] = [
@@ -723,6 +781,117 @@ export const tests: E2eTest[] = [
         server.kill();
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  },
+  {
+    name: 'snapshots: save a running Linux, refuse a bad file, reload the page, restore it from the list and the shell answers; also in a fresh tab',
+    async run({ page, baseUrl, screenshot }) {
+      await bootLinux(page, baseUrl);
+      await shell(page, 'echo before-$((20+1))', 'before-21');
+      await page.click('[data-testid=tab-snapshots]');
+      await page.fill('[data-testid=snapshot-name]', 'at the prompt');
+      await page.click('[data-testid=snapshot-save]');
+      const row = '[data-testid=snapshot-row][data-name="at the prompt"]';
+      await page.waitForSelector(row, { timeout: 30_000 });
+      const meta = await page.textContent(row);
+      check(meta !== null && meta.includes('Linux') && /MB|kB/.test(meta), `the row should show the guest and the size: ${meta}`);
+      // A bad file is refused with the reason, and the running machine goes on untouched.
+      const before = (await digest(page)).bootId;
+      await page.setInputFiles('[data-testid=snapshot-upload]', { name: 'broken.armlab', mimeType: 'application/octet-stream', buffer: Buffer.from('ARMLABSN\x01\x00\x00\x00not a snapshot') });
+      await page.waitForSelector('[data-testid=snapshot-error]', { timeout: 10_000 });
+      const err = (await page.textContent('[data-testid=snapshot-error]')) ?? '';
+      check(err.includes('broken.armlab') && err.length > 30, `the error should say what is wrong: ${err}`);
+      check((await digest(page)).bootId === before, 'a refused file must not replace the machine');
+      await page.click('.console .xterm');
+      await shell(page, 'echo still-$((40+2))', 'still-42');
+      await screenshot('snapshots-saved');
+      // A freshly loaded page lists the same snapshot (IndexedDB is per origin) and restores it.
+      // (Loaded again without ?autoboot=1, which would boot Linux afresh.)
+      await open(page, baseUrl, '?image=linux');
+      check((await digest(page)).state === 'empty', 'the reloaded page starts without a machine');
+      await page.click('[data-testid=tab-snapshots]');
+      await page.click(`${row} [data-testid=snapshot-restore]`);
+      await waitFor(page, 'the restored machine to run', async () => ['running', 'idle'].includes((await digest(page)).state), 30_000);
+      await page.click('.console .xterm');
+      await shell(page, 'echo restored-$((6*7))', 'restored-42');
+      await shell(page, 'uname -m', 'aarch64');
+      await screenshot('snapshots-restored');
+      // And in a fresh tab of the same browser.
+      const fresh = await page.context().newPage();
+      await open(fresh, baseUrl, '?image=linux');
+      await fresh.click('[data-testid=tab-snapshots]');
+      await fresh.click(`${row} [data-testid=snapshot-restore]`);
+      await waitFor(fresh, 'the machine to run in the fresh tab', async () => ['running', 'idle'].includes((await digest(fresh)).state), 30_000);
+      await fresh.click('.console .xterm');
+      await shell(fresh, 'echo tab-$((5*5))', 'tab-25');
+      await fresh.close();
+    },
+  },
+  {
+    name: 'live migration between two tabs: the shell keeps working in the destination, the source says it moved; then warm back',
+    async run({ page, baseUrl, screenshot }) {
+      await bootLinux(page, baseUrl);
+      await shell(page, 'echo x > /tmp/where; echo ok-$((1+1))', 'ok-2');
+      // A guest that keeps writing memory while it is copied: the rounds have pages to send.
+      // (Commands stay shorter than a console line: shell() finds the command's echo in the text.)
+      await typeLine(page, '(while :;do echo>>/tmp/b;done)&');
+      await shell(page, 'echo bg-$((2+3))', 'bg-5');
+      const b = await receivingPage(page, baseUrl);
+      const live = await migrate(page, b, 'live');
+      console.log(`      live migration: ${live.rounds} rounds, ${live.bytes} bytes sent, downtime ${live.downtimeMs} ms`);
+      await screenshot('migration-source-moved');
+      await b.click('.console .xterm');
+      await shell(b, 'cat /tmp/where; echo live-$((6*7))', 'live-42');
+      check((await textAfter(b, 'cat /tmp/where')).includes('x'), 'the guest file written before the move should still be there');
+      // The loop moved too and goes on counting in B.
+      await shell(b, 'a=$(wc -c</tmp/b);sleep 1;b=$(wc -c</tmp/b);echo d$((1+1))', 'd2');
+      await shell(b, '[ $b -gt $a ] && echo count-$((3+4)); kill $!', 'count-7');
+      await b.screenshot({ path: join(repoRoot, 'test-results', 'migration-destination.png') });
+      // Warm, back to the first page: it offers to receive with the button.
+      await page.click('[data-testid=migrate-receive]');
+      await waitFor(page, 'the first page to offer to receive', () => page.evaluate(() => window.__armlab!.migration().receiving), 5_000);
+      const warm = await migrate(b, page, 'warm');
+      console.log(`      warm migration: ${warm.bytes} bytes sent, downtime ${warm.downtimeMs} ms`);
+      await page.click('.console .xterm');
+      await shell(page, 'echo warm-$((7*7))', 'warm-49');
+      await b.close();
+    },
+  },
+  {
+    name: 'snapshots across Node and the browser: saved by Node restores in the page, downloaded from the page restores in Node',
+    async run({ page, baseUrl }) {
+      const mod = coreModuleSync();
+      const image = (n: string): Uint8Array => readFileSync(join(repoRoot, 'public/images', n));
+      const node = await Machine.create(mod, LINUX_OPTIONS);
+      const out = collect(node);
+      node.load({ kernel: image('linux-Image.gz'), initrd: image('linux-initramfs.cpio.gz') });
+      runUntil(node, out, 'armlab:/# ');
+      node.sendInput(new TextEncoder().encode('echo made-in-node > /tmp/origin; echo do$((1+1))ne\n'));
+      runUntil(node, out, 'do2ne', 100);
+      const fromNode = node.save();
+      await open(page, baseUrl, '');
+      await page.click('[data-testid=tab-snapshots]');
+      await page.setInputFiles('[data-testid=snapshot-upload]', { name: 'from-node.armlab', mimeType: 'application/octet-stream', buffer: Buffer.from(fromNode) });
+      await waitFor(page, 'the Node snapshot to run', async () => ['running', 'idle'].includes((await digest(page)).state), 30_000);
+      await page.waitForSelector('[data-testid=snapshot-row][data-name="from-node"]', { timeout: 10_000 });
+      await page.click('.console .xterm');
+      await shell(page, 'cat /tmp/origin; echo browser-$((6*7))', 'browser-42');
+      check((await textAfter(page, 'cat /tmp/origin')).includes('made-in-node'), 'the file Node wrote should be in the restored guest');
+      await shell(page, 'echo made-in-browser > /tmp/origin2; echo saved', 'saved');
+      // Save in the page, download the .armlab file and restore it here in Node.
+      await page.click('[data-testid=tab-snapshots]');
+      await page.fill('[data-testid=snapshot-name]', 'for node');
+      await page.click('[data-testid=snapshot-save]');
+      const row = '[data-testid=snapshot-row][data-name="for node"]';
+      await page.waitForSelector(row, { timeout: 30_000 });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${row} [data-testid=snapshot-download]`)]);
+      check(download.suggestedFilename() === 'for-node.armlab', `download name ${download.suggestedFilename()}`);
+      const bytes = readFileSync(await download.path());
+      const back = await Machine.restore(mod, new Uint8Array(bytes));
+      const out2 = collect(back);
+      back.sendInput(new TextEncoder().encode('cat /tmp/origin2; echo node-$((6*7))\n'));
+      runUntil(back, out2, 'node-42', 200);
+      check(out2().includes('made-in-browser'), `Node should see the file the browser guest wrote:\n${out2()}`);
     },
   },
 ];

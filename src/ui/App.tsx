@@ -15,6 +15,8 @@ import { useMachine } from './useMachine';
 import { useAppearance, type ThemeChoice } from './theme';
 import { loadManifest, pickDefault, type ManifestResult } from './manifest';
 import { installTestHook } from './testHook';
+import { SnapshotsPanel, SNAPSHOT_EXT } from './SnapshotsPanel';
+import { MigrationLink, idleStatus, type MigrationStatus } from './migrationLink';
 import type { BootSpec, CpuSnapshot, StateDigest, TrailBreak, TrailEvent } from '../worker/protocol';
 
 const MAX_LOG = 500;
@@ -33,10 +35,13 @@ const OWN = '__own__';
 const params = new URLSearchParams(window.location.search);
 const requestedImage = params.get('image');
 const autoboot = params.get('autoboot') === '1';
+/** ?receive=1: this tab offers itself as a migration destination as soon as it is ready. */
+const receiveParam = params.get('receive') === '1';
 
-type Tab = 'machine' | 'el' | 'trail' | 'debug';
+type Tab = 'machine' | 'snapshots' | 'el' | 'trail' | 'debug';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'machine', label: 'Machine' },
+  { id: 'snapshots', label: 'Snapshots' },
   { id: 'el', label: 'Exception levels' },
   { id: 'trail', label: 'Trap trail' },
   { id: 'debug', label: 'Debugger' },
@@ -101,6 +106,10 @@ export function App() {
   const [tab, setTab] = useState<Tab>('machine');
   const [stepping, setStepping] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [migration, setMigration] = useState<{ status: MigrationStatus; receiving: boolean }>({ status: idleStatus, receiving: false });
+  const linkRef = useRef<MigrationLink | null>(null);
+  /** A .armlab file dropped on the page, for the Snapshots panel to restore. */
+  const [droppedSnapshot, setDroppedSnapshot] = useState<File | null>(null);
   const appearance = useAppearance();
   // null: the default width for the tab (CSS); a number: where the user dragged the divider.
   const [sideWidth, setSideWidth] = useState<number | null>(storedSideWidth);
@@ -147,8 +156,10 @@ export function App() {
   });
 
   // Latest values for the test hook, which outlives renders.
-  const latest = useRef<{ digest: StateDigest; log: string[]; cpu: CpuSnapshot | null; trail: TrailRows; machine: typeof machine }>({ digest, log, cpu, trail, machine });
-  latest.current = { digest, log, cpu, trail, machine };
+  const latest = useRef<{ digest: StateDigest; log: string[]; cpu: CpuSnapshot | null; trail: TrailRows; machine: typeof machine; migration: typeof migration }>({
+    digest, log, cpu, trail, machine, migration,
+  });
+  latest.current = { digest, log, cpu, trail, machine, migration };
   useEffect(
     () =>
       installTestHook({
@@ -161,9 +172,22 @@ export function App() {
         cpu: () => latest.current.cpu,
         trail: () => latest.current.trail,
         api: () => latest.current.machine?.api ?? null,
+        migration: () => ({ ...latest.current.migration.status, receiving: latest.current.migration.receiving }),
       }),
     [],
   );
+
+  // The BroadcastChannel to other tabs of the lab, once the worker is up.
+  useEffect(() => {
+    if (!machine) return;
+    const link = new MigrationLink(machine.api, (status, receiving) => setMigration({ status: { ...status }, receiving }));
+    linkRef.current = link;
+    if (receiveParam) link.setReceiving(true);
+    return () => {
+      link.close();
+      linkRef.current = null;
+    };
+  }, [machine]);
 
   // Keep the newest log line in view.
   useEffect(() => {
@@ -243,6 +267,12 @@ export function App() {
     const files = Array.from(e.dataTransfer.files);
     if (files.length === 0) return;
     e.preventDefault();
+    const snap = files.find((f) => f.name.toLowerCase().endsWith(SNAPSHOT_EXT));
+    if (snap) {
+      setDroppedSnapshot(snap);
+      setTab('snapshots');
+      return;
+    }
     setOwn((o) => assignDropped(o, files));
     setNotice(null);
     setSelected(OWN);
@@ -350,6 +380,11 @@ export function App() {
         style={sideWidth === null ? undefined : { gridTemplateColumns: `minmax(0, 1fr) auto ${sideWidth}px` }}
       >
         <section className="console-panel">
+          {migration.status.phase === 'moved' && s === 'empty' && (
+            <p className="banner" data-testid="moved">
+              This machine moved to another tab{migration.status.downtimeMs !== null ? ` (downtime ${migration.status.downtimeMs} ms)` : ''}. Boot or restore one to go on here.
+            </p>
+          )}
           {(notice || (s === 'error' && digest.error)) && (
             <p className="banner error" data-testid="error">
               {s === 'error' && digest.error ? digest.error : notice}
@@ -434,6 +469,19 @@ export function App() {
                   {log.length ? log.join('\n') : '—'}
                 </pre>
               </div>
+            </TabPage>
+            <TabPage active={tab === 'snapshots'}>
+              <SnapshotsPanel
+                api={machine?.api ?? null}
+                state={s}
+                guest={digest.image}
+                migration={migration.status}
+                receiving={migration.receiving}
+                onReceive={(on) => linkRef.current?.setReceiving(on)}
+                onMigrate={(mode) => void linkRef.current?.send(mode)}
+                dropped={droppedSnapshot}
+                onDroppedTaken={() => setDroppedSnapshot(null)}
+              />
             </TabPage>
             <TabPage active={tab === 'el'}>
               <ElPanel cpu={cpu} />

@@ -3,6 +3,7 @@
 // (step, breakpoints, memory) directly.
 import type { Remote } from 'comlink';
 import type { CpuSnapshot, MachineWorkerApi, StateDigest, TrailEvent } from '../worker/protocol';
+import type { MigrationStatus } from './migrationLink';
 
 export interface ArmlabTestHook {
   terminalText(): string;
@@ -18,6 +19,8 @@ export interface ArmlabTestHook {
   trail(): { events: TrailEvent[]; lost: number };
   /** The worker's API (null until the worker is ready). */
   api(): Remote<MachineWorkerApi> | null;
+  /** This tab's migration, as the Snapshots panel shows it (rounds, bytes, downtime), and whether it offers to receive. */
+  migration(): MigrationStatus & { receiving: boolean };
 }
 
 declare global {

@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import wasmUrl from '../../build/core.wasm?url';
 import { concatBytes } from '../machine/bytes';
 import { MachineSession } from './session';
-import type { BootSpec, CpuSnapshot, DisasmLine, MachineWorkerApi, MemoryResult, StepResult, TrailBreak, Update, UpdateListener } from './protocol';
+import type { BootSpec, MigrationProgress, RestoreResult, SavedSnapshot, CpuSnapshot, DisasmLine, MachineWorkerApi, MemoryResult, StepResult, TrailBreak, Update, UpdateListener } from './protocol';
 
 async function loadCore(): Promise<WebAssembly.Module> {
   const res = await fetch(wasmUrl);
@@ -99,6 +99,37 @@ const api: MachineWorkerApi = {
   },
   async disassemble(addr: bigint, count: number, virtual: { el: number } | null): Promise<DisasmLine[]> {
     return session.disassemble(addr, count, virtual);
+  },
+  // Snapshot bytes are transferred, not copied: a Linux snapshot is megabytes.
+  async save(): Promise<SavedSnapshot> {
+    const s = session.save();
+    return Comlink.transfer(s, [s.bytes.buffer]);
+  },
+  restore: (bytes: Uint8Array, guest: string) => session.restore(bytes, guest),
+  async migrateBegin(): Promise<SavedSnapshot> {
+    const s = session.migrateBegin();
+    return Comlink.transfer(s, [s.bytes.buffer]);
+  },
+  async migrateRound(): Promise<{ bytes: Uint8Array; stop: boolean; progress: MigrationProgress }> {
+    const r = session.migrateRound();
+    return Comlink.transfer(r, [r.bytes.buffer]);
+  },
+  async migrateFinish(): Promise<{ bytes: Uint8Array; progress: MigrationProgress }> {
+    const r = session.migrateFinish();
+    return Comlink.transfer(r, [r.bytes.buffer]);
+  },
+  async migrateAbort(): Promise<void> {
+    session.migrateAbort();
+  },
+  async migratedAway(where: string): Promise<void> {
+    session.migratedAway(where);
+  },
+  receiveBegin: (bytes: Uint8Array) => session.receiveBegin(bytes),
+  async receivePages(bytes: Uint8Array): Promise<RestoreResult> {
+    return session.receivePages(bytes);
+  },
+  async receiveFinish(bytes: Uint8Array, guest: string): Promise<RestoreResult> {
+    return session.receiveFinish(bytes, guest);
   },
 };
 

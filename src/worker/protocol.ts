@@ -132,6 +132,30 @@ export interface DisasmLine {
 /** Read memory as a debugger: the bytes, or why they cannot be read. */
 export type MemoryResult = { bytes: Uint8Array } | { error: string };
 
+/** A snapshot file the worker made, with what the Snapshots list shows about it. */
+export interface SavedSnapshot {
+  bytes: Uint8Array;
+  /** The guest's name (the booted image's, or the one the snapshot was restored under). */
+  guest: string;
+  /** Instructions the machine had retired (its age). */
+  instructions: number;
+}
+
+/** What restore() and the migration calls did: ok, or the SnapshotError's sentence (nothing changed). */
+export type RestoreResult = { ok: true } | { ok: false; error: string };
+
+/** A live migration's figures so far, on the source. */
+export interface MigrationProgress {
+  /** Pre-copy rounds after the initial full copy. */
+  rounds: number;
+  /** Bytes of every message so far (compressed, as sent). */
+  bytesSent: number;
+  /** Pages the rounds and the stop-and-copy sent again. */
+  pagesResent: number;
+  /** Pages the last round sent. */
+  lastRoundPages: number;
+}
+
 /** Returns a promise when called across the worker boundary; the worker waits for it (backpressure). */
 export type UpdateListener = (u: Update) => void | Promise<void>;
 
@@ -175,6 +199,31 @@ export interface MachineWorkerApi {
   readMemory(addr: bigint, len: number, virtual: { el: number } | null): Promise<MemoryResult>;
   /** count instructions from addr (physical, or virtual as EL el sees it), disassembled. */
   disassemble(addr: bigint, count: number, virtual: { el: number } | null): Promise<DisasmLine[]>;
+
+  // Snapshots and migration (docs/snapshot-format.md, docs/browser.md).
+  /** The machine as a snapshot file (taken between two slices; the machine keeps running). */
+  save(): Promise<SavedSnapshot>;
+  /**
+   * Replaces the machine with the snapshot's and runs it (a fresh console); a file that is refused
+   * leaves the current machine as it was and the result says why.
+   */
+  restore(bytes: Uint8Array, guest: string): Promise<RestoreResult>;
+  /** Live migration, source: the whole machine, and dirty-page logging from now on (it keeps running). */
+  migrateBegin(): Promise<SavedSnapshot>;
+  /** A pre-copy round: pages written since the last message; stop: another round would not help. */
+  migrateRound(): Promise<{ bytes: Uint8Array; stop: boolean; progress: MigrationProgress }>;
+  /** Stop-and-copy: pauses the machine and returns the last pages and the CPU, GIC and devices. */
+  migrateFinish(): Promise<{ bytes: Uint8Array; progress: MigrationProgress }>;
+  /** Ends a migration without handing over (no taker, or it failed): the source goes on. */
+  migrateAbort(): Promise<void>;
+  /** The machine now runs elsewhere: drop it here (the state becomes 'empty'; the log says where). */
+  migratedAway(where: string): Promise<void>;
+  /** Migration, destination: builds the machine from the first message (not running yet). */
+  receiveBegin(bytes: Uint8Array): Promise<RestoreResult>;
+  /** Applies a pre-copy round to the machine being received. */
+  receivePages(bytes: Uint8Array): Promise<RestoreResult>;
+  /** Applies the stop-and-copy message and runs the received machine in place of this tab's. */
+  receiveFinish(bytes: Uint8Array, guest: string): Promise<RestoreResult>;
 }
 
 export function emptyDigest(): StateDigest {

@@ -14,12 +14,13 @@ import * as L from '../core/layout';
 import { concatBytes } from '../machine/bytes';
 import { inspectCpu, readMemory, type CpuSnapshot } from '../machine/inspect';
 import { Machine, type MachineImages, type MachineOptions } from '../machine/machine';
+import { MigrationSource, MigrationTarget } from '../machine/migration';
 import type { TrailBreak, TrailEvent } from '../machine/trail';
 import { disassembleWord } from '../ui/disasm-adapter';
 import { stepOverReturn } from '../ui/debug-format';
 import {
   emptyDigest, type BootSpec, type DisasmLine, type DownloadProgress, type ImageEntry, type MemoryResult, type PauseReason, type RunState,
-  type StateDigest, type StepResult, type Update, type UpdateListener,
+  type MigrationProgress, type RestoreResult, type SavedSnapshot, type StateDigest, type StepResult, type Update, type UpdateListener,
 } from './protocol';
 
 export interface SessionHost {
@@ -62,8 +63,9 @@ const MAX_DISASM = 1024;
 
 interface Booted {
   name: string;
-  images: MachineImages;
-  options: MachineOptions;
+  /** What was booted; absent for a machine restored from a snapshot (it carries its own images). */
+  images?: MachineImages;
+  options?: MachineOptions;
 }
 
 export class MachineSession {
@@ -121,6 +123,11 @@ export class MachineSession {
   /** Host ms when the last CPU snapshot went out, and whether one is due regardless (state changed). */
   private lastCpuAt = -Infinity;
   private cpuDue = true;
+
+  /** A live migration this session is the source of (tied to the machine it started on). */
+  private migrationOut: { source: MigrationSource; machine: Machine } | null = null;
+  /** A migration this session receives: the machine being built, not running until finish. */
+  private migrationIn: MigrationTarget | null = null;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -426,6 +433,162 @@ export class MachineSession {
     return d;
   }
 
+  // ---- Snapshots and migration (docs/snapshot-format.md) -----------------------------------------
+
+  /**
+   * The running machine as a snapshot file, and the guest's name. Comlink calls arrive between
+   * slices, so the machine is never mid-run here; it keeps running afterwards.
+   */
+  save(): SavedSnapshot {
+    const m = this.machine;
+    if (!m || this.state === 'booting') throw new Error('there is no machine to save');
+    const bytes = m.save();
+    return { bytes, guest: this.booted?.name ?? 'machine', instructions: this.digest().instructions };
+  }
+
+  /**
+   * Replaces the machine with one restored from `bytes`, and runs it; a file Machine.restore refuses
+   * leaves the current machine exactly as it was (still running, if it was) and says why.
+   */
+  async restore(bytes: Uint8Array, guest: string): Promise<RestoreResult> {
+    let m: Machine;
+    try {
+      m = await Machine.restore(await this.coreModule(), bytes, { realtime: true });
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    this.install(m, guest, `[armlab] restored ${guest} from a snapshot (${bytes.length.toLocaleString('en-US')} bytes)`);
+    return { ok: true };
+  }
+
+  /** Makes a restored or migrated machine the session's, with a fresh console, and runs it. */
+  private install(m: Machine, guest: string, line: string): void {
+    this.stopMachine();
+    const gen = this.generation;
+    this.bootId++;
+    this.uart = [];
+    this.log = [];
+    this.trail = [];
+    this.trailLost = 0;
+    m.onOutput((bytes) => {
+      if (gen === this.generation) this.uart.push(bytes.slice());
+    });
+    m.onLog((l) => {
+      if (gen === this.generation) this.pushLog(l);
+    });
+    this.applyDebugState(m);
+    this.machine = m;
+    this.booted = { name: guest };
+    this.error = null;
+    this.pushLog(line);
+    this.startRunning();
+  }
+
+  /**
+   * Live migration, source side: the whole machine now, with the core's dirty-page log started at
+   * the same instant. The machine keeps running; migrateRound() sends what it writes meanwhile.
+   */
+  migrateBegin(): SavedSnapshot {
+    const m = this.machine;
+    if (!m || (this.state !== 'running' && this.state !== 'idle' && this.state !== 'paused')) throw new Error('there is no running machine to migrate');
+    const source = new MigrationSource(m);
+    this.migrationOut = { source, machine: m };
+    const bytes = source.begin();
+    return { bytes, guest: this.booted?.name ?? 'machine', instructions: this.digest().instructions };
+  }
+
+  /** A pre-copy round: the pages written since the last message, and whether another round is pointless. */
+  migrateRound(): { bytes: Uint8Array; stop: boolean; progress: MigrationProgress } {
+    const out = this.currentMigration();
+    const bytes = out.source.round();
+    return { bytes, stop: out.source.shouldStop(), progress: this.progress(out.source, out.source.lastRoundPages) };
+  }
+
+  /**
+   * Stop-and-copy: pauses the machine (the downtime starts here) and returns the last pages and the
+   * CPU, GIC and device state. The machine stays paused until migratedAway() or migrateAbort().
+   */
+  migrateFinish(): { bytes: Uint8Array; progress: MigrationProgress } {
+    const out = this.currentMigration();
+    this.endSleep();
+    this.pauseAt('user');
+    const bytes = out.source.finish();
+    this.migrationOut = null;
+    return { bytes, progress: this.progress(out.source, 0) };
+  }
+
+  /** A migration that found no taker, or failed on the way: the source simply goes on. */
+  migrateAbort(): void {
+    const out = this.migrationOut;
+    this.migrationOut = null;
+    if (out && this.machine === out.machine) out.machine.core.stopDirtyLog();
+  }
+
+  /** The machine now runs in another tab: this one lets it go (no copy must go on running here). */
+  migratedAway(where: string): void {
+    this.migrateAbort();
+    this.stopMachine();
+    this.booted = null;
+    this.state = 'empty';
+    this.error = null;
+    this.pushLog(`[armlab] the machine moved to ${where}`);
+    this.pushUpdate();
+  }
+
+  private currentMigration(): { source: MigrationSource; machine: Machine } {
+    const out = this.migrationOut;
+    if (!out || this.machine !== out.machine) {
+      this.migrationOut = null;
+      throw new Error('the machine being migrated is gone (a new boot or restore replaced it)');
+    }
+    return out;
+  }
+
+  private progress(s: MigrationSource, pages: number): MigrationProgress {
+    return { rounds: s.stats.rounds, bytesSent: s.stats.bytesSent, pagesResent: s.stats.pagesResent, lastRoundPages: pages };
+  }
+
+  /** Migration, destination side: builds the machine from the first message (it does not run yet). */
+  async receiveBegin(bytes: Uint8Array): Promise<RestoreResult> {
+    try {
+      this.migrationIn = await MigrationTarget.begin(await this.coreModule(), bytes, { realtime: true });
+      return { ok: true };
+    } catch (e) {
+      this.migrationIn = null;
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /** Applies a pre-copy round to the machine being received. */
+  receivePages(bytes: Uint8Array): RestoreResult {
+    if (!this.migrationIn) return { ok: false, error: 'no migration is being received' };
+    try {
+      this.migrationIn.applyPages(bytes);
+      return { ok: true };
+    } catch (e) {
+      this.migrationIn = null;
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /**
+   * The stop-and-copy message: completes the received machine, replaces this session's with it and
+   * runs it. (A warm migration is a plain restore() of the source's snapshot.)
+   */
+  receiveFinish(bytes: Uint8Array, guest: string): RestoreResult {
+    const target = this.migrationIn;
+    this.migrationIn = null;
+    if (!target) return { ok: false, error: 'no migration is being received' };
+    let m: Machine;
+    try {
+      m = target.finish(bytes);
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    this.install(m, guest, `[armlab] ${guest} arrived from another tab`);
+    return { ok: true };
+  }
+
   // ---- Booting --------------------------------------------------------------------------------
 
   private coreModule(): Promise<WebAssembly.Module> {
@@ -447,7 +610,7 @@ export class MachineSession {
     return this.manifest;
   }
 
-  private async resolve(spec: BootSpec): Promise<Booted> {
+  private async resolve(spec: BootSpec): Promise<Required<Booted>> {
     if (!('imageId' in spec)) {
       const images: MachineImages = { kernel: spec.kernel };
       const size = spec.kernel.length + (spec.initrd?.length ?? 0) + (spec.dtb?.length ?? 0);
@@ -503,7 +666,7 @@ export class MachineSession {
     return { realtime: true, rtcEpoch: Math.floor(Date.now() / 1000) };
   }
 
-  private async start(booted: Booted, gen: number): Promise<void> {
+  private async start(booted: Required<Booted>, gen: number): Promise<void> {
     if (this.download) {
       // Decompressing a kernel takes a moment: say so before the worker is busy with it.
       this.download = { ...this.download, stage: 'prepare' };
@@ -569,6 +732,7 @@ export class MachineSession {
     this.sleepingSince = null;
     this.download = null;
     this.machine = null;
+    this.migrationOut = null;
     this.pauseReason = null;
     this.cpuDue = true;
     this.mips = 0;
