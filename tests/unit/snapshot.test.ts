@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine, SnapshotError } from '../../src/machine/machine';
 import { coreModuleSync } from '../../src/machine/wasm-node';
-import { crc32 } from '../../src/machine/snapshot';
+import { crc32, decodeSnapshot, encodeSnapshot, jsonSection } from '../../src/machine/snapshot';
 import * as L from '../../src/core/layout';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -184,6 +184,17 @@ describe('bad snapshots are refused and touch nothing', () => {
     extra.set(good);
     expect(await refuse(extra)).toMatch(/garbage/);
     expect(await refuse(new TextEncoder().encode('ELF...not a snapshot at all'))).toMatch(/not an ArmLab snapshot|shorter/);
+  });
+
+  it('a snapshot whose parts disagree (RAM size, device set, EL) is refused, even with valid checksums', async () => {
+    const sections = decodeSnapshot(good, ['CONF', 'CPU_', 'GIC_', 'DEVS', 'RAM_', 'BOOT']);
+    const conf = JSON.parse(new TextDecoder().decode(sections.get('CONF')!.data)) as Record<string, unknown>;
+    const rebuild = (patch: Record<string, unknown>): Uint8Array =>
+      encodeSnapshot([...sections.values()].map((s) => (s.tag === 'CONF' ? jsonSection('CONF', { ...conf, ...patch }) : s)));
+    expect(await refuse(rebuild({ ramMiB: 256 }))).toMatch(/MiB of RAM/);
+    expect(await refuse(rebuild({ devices: ['pl011@0x9000000'] }))).toMatch(/devices/);
+    expect(await refuse(rebuild({ el: 1 }))).toMatch(/EL2 presence/);
+    expect(await refuse(rebuild({ stateSize: 4096 }))).toMatch(/different core layout/);
   });
 
   it('the running machine is exactly as it was after all those refusals', () => {
