@@ -75,6 +75,8 @@ const NAMES: Record<number, string> = {
   [PSCI_FEATURES]: 'PSCI_FEATURES',
   [SMCCC_VERSION]: 'SMCCC_VERSION',
   [SMCCC_ARCH_FEATURES]: 'SMCCC_ARCH_FEATURES',
+  // Known SMCCC services this firmware does not offer (Linux probes them at boot).
+  [0x84000050]: 'TRNG_VERSION (SMCCC True Random Number Generator)',
 };
 
 /** The name of a function ID ("CPU_ON64"), or its hex value. */
@@ -164,7 +166,7 @@ export function handlePsci(regs: PsciRegs, platform: PsciPlatform): void {
       // No architectural workarounds or optional SMCCC functions are offered.
       return ret(NOT_SUPPORTED);
     default:
-      platform.log(`psci: unknown function ${psciFunctionName(fid)}: NOT_SUPPORTED`);
+      platform.log(`psci: ${NAMES[fid >>> 0] ? 'not offered' : 'unknown function'} ${psciFunctionName(fid)}: NOT_SUPPORTED`);
       return ret(NOT_SUPPORTED);
   }
 }
