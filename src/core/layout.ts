@@ -39,11 +39,9 @@ export const OFF_MMIO_HI = 0x150; // u32: high half of a 64-bit MMIO value cross
 export const OFF_MMIO_STATUS = 0x154; // u32: host sets 1 when no device answered (external abort)
 export const OFF_UNIMPL_COUNT = 0x158; // u64: unimplemented encodings/registers hit so far
 export const OFF_EXC_COUNT = 0x160; // u64: exceptions taken
-export const OFF_BREAK_PC = 0x168; // u64: unused (the breakpoints live in OFF_BREAK_TABLE)
 export const OFF_BREAK_ENABLED = 0x170; // u32: how many entries of OFF_BREAK_TABLE are set (0 = none)
 export const OFF_BREAK_TABLE = 0x600; // u64 x BREAK_MAX: PC breakpoints
 export const BREAK_MAX = 8;
-export const OFF_WFI = 0x174; // u32: set while the CPU waits in WFI
 export const OFF_HOST_ALARM = 0x178; // u64: icount at which run() returns EXIT_HOST_ALARM (device timers); 0 = none
 
 // ---- Machine configuration (written by the host before reset) ------------------------------
@@ -263,5 +261,3 @@ export const EV_UNIMPL_INSN = 1; // data = instruction word
 export const EV_UNIMPL_SYSREG = 2; // data = (read ? 1<<31 : 0) | op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2
 export const EV_EXCEPTION = 3; // data = target EL << 28 | ESR.EC << 16 | low ISS bits
 export const EV_ERET = 4; // data = target EL
-export const EV_UNIMPL_FEATURE = 5; // data = FEATURE_*: a guest turned on something not modelled yet
-export const FEATURE_STAGE1_MMU = 1; // (no longer logged: the MMU is implemented)
