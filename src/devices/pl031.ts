@@ -107,6 +107,15 @@ export class Pl031 implements Device {
     this.update();
   }
 
+  /**
+   * The epoch the next reset() starts from (seconds since 1970): a host that keeps wall-clock time
+   * (the UI) sets today's before a reset, as a real RTC's battery-backed clock would have moved on.
+   */
+  setEpoch(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`the RTC epoch must be a whole number of seconds >= 0, not ${epoch}`);
+    this.s.epoch = epoch;
+  }
+
   reset(): void {
     this.s = Pl031.powerOn(this.s.epoch);
     this.rearm();

@@ -379,9 +379,11 @@ export class Machine {
 
   /**
    * Power-cycles the machine: devices and CPU to reset state, then the same images again (so the
-   * arrays given to load() must not change afterwards).
+   * arrays given to load() must not change afterwards). `rtcEpoch` sets the date the RTC restarts
+   * from (default: the machine's original epoch, which keeps runs reproducible).
    */
-  reset(): void {
+  reset(opts: { rtcEpoch?: number } = {}): void {
+    if (opts.rtcEpoch !== undefined) this.rtc.setEpoch(opts.rtcEpoch);
     this.bus.reset();
     this.core.reset();
     if (this.plan) this.boot(this.plan);

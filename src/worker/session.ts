@@ -207,7 +207,7 @@ export class MachineSession {
     }
     this.error = null;
     this.endRunTo();
-    m.reset();
+    m.reset({ rtcEpoch: this.wallClockEpoch() }); // the RTC shows today's date after a reset too
     this.applyDebugState(m);
     this.pushLog(`[armlab] reset: restarting ${booted.name}${byUser ? '' : ' (the guest asked for it)'}`);
     this.startRunning();
@@ -291,7 +291,7 @@ export class MachineSession {
       this.error = 'the CPU is stuck in an exception loop (see the machine log)';
     } else if (reason === 'reset') {
       // PSCI SYSTEM_RESET while stepping: power-cycle, but stay paused at the first instruction.
-      m.reset();
+      m.reset({ rtcEpoch: this.wallClockEpoch() });
       this.applyDebugState(m);
       this.pushLog('[armlab] reset: the guest asked for it');
       this.pauseReason = 'step';
@@ -662,8 +662,13 @@ export class MachineSession {
    * What every machine of the lab gets: real-time idling (see the header comment) and an RTC that
    * reads the wall clock, so `date` in the guest shows today.
    */
+  /** Seconds since 1970 now, for the RTC (the lab's guests see today's date). */
+  private wallClockEpoch(): number {
+    return Math.floor(Date.now() / 1000);
+  }
+
   private baseOptions(): MachineOptions {
-    return { realtime: true, rtcEpoch: Math.floor(Date.now() / 1000) };
+    return { realtime: true, rtcEpoch: this.wallClockEpoch() };
   }
 
   private async start(booted: Required<Booted>, gen: number): Promise<void> {

@@ -7,6 +7,7 @@ import {
 import { Machine, RTC_BASE, RAM_BASE, CNTFRQ_HZ } from '../../src/machine/machine';
 import { coreModuleSync } from '../../src/machine/wasm-node';
 import * as L from '../../src/core/layout';
+import { programElf, LOOP } from '../helpers/guest';
 
 const HZ = 1000; // a slow counter keeps the numbers readable
 
@@ -199,5 +200,16 @@ describe('PL031 on the virt board', () => {
     // The match is at 2 s of guest time: the WFI slept until then, and the IRQ came at once.
     expect(m.core.x(6)).toBe(BigInt(2 * CNTFRQ_HZ) + 2n);
     expect(m.core.sysreg(L.SR_ELR_EL1)).toBe(BigInt(RAM_BASE + 4 * 20));
+  });
+});
+
+describe('the RTC across a machine reset', () => {
+  it('keeps its epoch by default and takes a new one when the host gives it', async () => {
+    const m = await Machine.create(coreModuleSync(), { rtcEpoch: 1_000_000 });
+    m.load({ kernel: programElf(LOOP) });
+    m.reset();
+    expect(m.rtc.seconds).toBe(1_000_000);
+    m.reset({ rtcEpoch: 2_000_000 });
+    expect(m.rtc.seconds).toBe(2_000_000);
   });
 });
