@@ -6,6 +6,7 @@ import { useRef, type JSX } from 'react';
 import type { CpuSnapshot, InspectedSysreg } from '../machine/inspect';
 import { decodeSysreg, ecName, esrEc, SYSREG_PURPOSE, type DecodedField } from '../machine/sysreg-fields';
 import './ElPanel.css';
+import { FieldTable } from './FieldTable';
 
 /** The decoded registers, in groups; EL2's are left out on a CPU without EL2. */
 const GROUPS: readonly { title: string; el2: boolean; regs: readonly InspectedSysreg[] }[] = [
@@ -120,6 +121,7 @@ export function registerRows(name: string, value: bigint, prev: bigint | undefin
 function Register({ name, value, prev }: { name: InspectedSysreg; value: bigint; prev: bigint | undefined }): JSX.Element {
   const rows = registerRows(name, value, prev);
   const fields = rows.map((r) => r.field);
+  const changedNames = new Set(rows.filter((r) => r.changed).map((r) => r.field.name));
   const changed = prev !== undefined && prev !== value;
   return (
     <details className={changed ? 'reg changed' : 'reg'} data-reg={name}>
@@ -129,28 +131,7 @@ function Register({ name, value, prev }: { name: InspectedSysreg; value: bigint;
         <span className="reg-summary">{summaryOf(name, value, fields)}</span>
       </summary>
       <p className="reg-purpose">{SYSREG_PURPOSE[name]}</p>
-      <table className="fields">
-        <thead>
-          <tr>
-            <th>field</th>
-            <th>bits</th>
-            <th>value</th>
-            <th>meaning</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ field: f, changed: fieldChanged }) => (
-            <tr key={f.name} className={fieldChanged ? 'changed' : f.value !== 0n ? 'set' : undefined}>
-              <th scope="row">{f.name}</th>
-              <td className="bits">{f.bits}</td>
-              <td className="value">
-                <code>{f.shown}</code>
-              </td>
-              <td>{f.meaning}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FieldTable fields={fields} rowClass={(f) => (changedNames.has(f.name) ? 'changed' : f.value !== 0n ? 'set' : undefined)} />
     </details>
   );
 }

@@ -7,6 +7,7 @@ import type { TrailBreak, TrailEvent, TrailKind } from '../machine/trail';
 import { describeTrailEvent, faultIpa, trailCause } from '../machine/describe';
 import { describeEsrFields, ecName, esrEc } from '../machine/sysreg-fields';
 import './TrailPanel.css';
+import { FieldTable } from './FieldTable';
 
 /** Rows rendered at most (the newest that match the filters). */
 export const MAX_ROWS = 2000;
@@ -140,28 +141,7 @@ function Details({ e }: { e: TrailEvent }): JSX.Element {
         </dd>
       </dl>
       {hasEsr && (
-        <table className="fields">
-          <thead>
-            <tr>
-              <th>field</th>
-              <th>bits</th>
-              <th>value</th>
-              <th>meaning</th>
-            </tr>
-          </thead>
-          <tbody>
-            {describeEsrFields(e.esr).map((f) => (
-              <tr key={f.name}>
-                <th scope="row">{f.name}</th>
-                <td className="bits">{f.bits}</td>
-                <td className="value">
-                  <code>{f.shown}</code>
-                </td>
-                <td>{f.meaning}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FieldTable fields={describeEsrFields(e.esr)} />
       )}
     </div>
   );
